@@ -1,0 +1,17 @@
+#pragma once
+// nabla: tensors, reverse-mode automatic differentiation and neural networks in C++20.
+#include "nabla/autograd/engine.h"
+#include "nabla/autograd/grad_mode.h"
+#include "nabla/autograd/gradcheck.h"
+#include "nabla/tensor/dtype.h"
+#include "nabla/tensor/error.h"
+#include "nabla/tensor/factory.h"
+#include "nabla/tensor/indexing.h"
+#include "nabla/tensor/linalg.h"
+#include "nabla/tensor/math.h"
+#include "nabla/tensor/random.h"
+#include "nabla/tensor/reduce.h"
+#include "nabla/tensor/shape.h"
+#include "nabla/tensor/shape_ops.h"
+#include "nabla/tensor/tensor.h"
+#include "nabla/tensor/threading.h"
