@@ -4,6 +4,7 @@
 #include "nabla/tensor/linalg.h"
 
 #include "nabla/tensor/math.h"
+#include "nabla/tensor/reduce.h"
 #include "nabla/tensor/shape_ops.h"
 #include "src/autograd/op_node.h"
 #include "src/tensor/blas.h"
@@ -31,10 +32,15 @@ Operand as_operand(const Tensor& x) {
   return {cx, cx.raw_data(), std::max<int64_t>(c, 1), false};
 }
 
-// out[n, m] = alpha * a[n, k] · b[k, m] + beta * out.
-void gemm_into(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta) {
-  const Operand A = as_operand(a), B = as_operand(b);
-  const int64_t n = a.size(0), k = a.size(1), m = b.size(1);
+// The transpose of an operand is the same memory with the flag flipped.
+Operand transposed(Operand op) {
+  op.trans = !op.trans;
+  return op;
+}
+
+// out[n, m] = alpha * op(A)[n, k] · op(B)[k, m] + beta * out.
+void gemm_into(const Tensor& out, const Operand& A, const Operand& B, int64_t k, double alpha, double beta) {
+  const int64_t n = out.size(0), m = out.size(1);
   dispatch(out.dtype(), [&](auto v) {
     using T = decltype(v);
     if constexpr (std::is_floating_point_v<T>) {
@@ -45,6 +51,10 @@ void gemm_into(const Tensor& out, const Tensor& a, const Tensor& b, double alpha
   });
 }
 
+void gemm_into(const Tensor& out, const Tensor& a, const Tensor& b, double alpha, double beta) {
+  gemm_into(out, as_operand(a), as_operand(b), a.size(1), alpha, beta);
+}
+
 void check_float_pair(const Tensor& a, const Tensor& b, const char* op) {
   NABLA_CHECK(a.defined() && b.defined(), op, "undefined tensor operand");
   NABLA_CHECK(a.dtype() == b.dtype(), op, "expected both operands to have the same dtype, got ", a.dtype(),
@@ -52,11 +62,13 @@ void check_float_pair(const Tensor& a, const Tensor& b, const char* op) {
   NABLA_CHECK(a.is_floating_point(), op, "needs floating-point operands, got ", a.dtype());
 }
 
-TensorList mm_backward(OpNode& n, const Tensor& g) {
+// Gradients of alpha * a·b where a and b are inputs `first` and `first + 1` of the node
+// (saved in slots 0 and 1).
+TensorList product_grads(OpNode& n, const Tensor& g, int first) {
   const double alpha = n.scalar[0];
   Tensor ga, gb;
-  if (n.needs(0)) ga = mm(g, n.saved(1).t());
-  if (n.needs(1)) gb = mm(n.saved(0).t(), g);
+  if (n.needs(first)) ga = mm(g, n.saved(1).t());
+  if (n.needs(first + 1)) gb = mm(n.saved(0).t(), g);
   if (alpha != 1) {
     if (ga.defined()) ga = mul(ga, alpha);
     if (gb.defined()) gb = mul(gb, alpha);
@@ -64,8 +76,10 @@ TensorList mm_backward(OpNode& n, const Tensor& g) {
   return {ga, gb};
 }
 
+TensorList mm_backward(OpNode& n, const Tensor& g) { return product_grads(n, g, 0); }
+
 TensorList addmm_backward(OpNode& n, const Tensor& g) {
-  TensorList ab = mm_backward(n, g);
+  TensorList ab = product_grads(n, g, 1);
   const double beta = n.scalar[1];
   Tensor gbias = n.needs(0) ? (beta == 1 ? g : mul(g, beta)) : Tensor();
   return {gbias, ab[0], ab[1]};
@@ -76,6 +90,15 @@ TensorList bmm_backward(OpNode& n, const Tensor& g) {
   if (n.needs(0)) ga = bmm(g, transpose(n.saved(1), 1, 2));
   if (n.needs(1)) gb = bmm(transpose(n.saved(0), 1, 2), g);
   return {ga, gb};
+}
+
+// out = x·Wᵀ + b: gx = g·W, gW = gᵀ·x, gb = column sums of g.
+TensorList linear_backward(OpNode& n, const Tensor& g) {
+  Tensor gx, gw, gb;
+  if (n.needs(0)) gx = mm(g, n.saved(1));
+  if (n.needs(1)) gw = mm(g.t(), n.saved(0));
+  if (n.needs(2)) gb = sum(g, {0});
+  return {gx, gw, gb};
 }
 
 }  // namespace
@@ -189,14 +212,27 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   NABLA_CHECK(x.defined() && x.dim() >= 1, "linear", "input must have at least 1 dimension");
+  check_float_pair(x, weight, "linear");
   NABLA_CHECK(weight.dim() == 2 && x.size(-1) == weight.size(1), "linear", "input of shape ", x.shape(),
               " does not match weight of shape ", weight.shape(), " (in_features ", weight.size(1), ")");
-  const Tensor x2 = x.dim() == 2 ? x : x.reshape({-1, x.size(-1)});
-  Tensor out = bias.defined() ? addmm(bias, x2, weight.t()) : mm(x2, weight.t());
-  if (x.dim() == 2) return out;
-  Shape shape = x.shape();
-  shape[x.dim() - 1] = weight.size(0);
-  return out.reshape(shape);
+  NABLA_CHECK(!bias.defined() || (bias.dim() == 1 && bias.size(0) == weight.size(0) && bias.dtype() == x.dtype()),
+              "linear", "bias of shape ", bias.defined() ? bias.shape() : Shape{}, " does not match weight of shape ",
+              weight.shape());
+  if (x.dim() != 2) {
+    Shape shape = x.shape();
+    shape[x.dim() - 1] = weight.size(0);
+    return linear(x.reshape({-1, x.size(-1)}), weight, bias).reshape(shape);
+  }
+  // One node for x·Wᵀ + b: no transposed view of W, and the bias gradient is a column
+  // sum in the rule instead of a broadcast reduction in the engine.
+  Tensor out = detail::empty({x.size(0), weight.size(0)}, x.dtype());
+  if (bias.defined()) detail::copy_into(out, bias);
+  gemm_into(out, as_operand(x), transposed(as_operand(weight)), x.size(1), 1, bias.defined() ? 1 : 0);
+  if (auto n = autograd::record("LinearBackward", linear_backward, {&x, &weight, &bias}, out)) {
+    if (n->needs(1)) n->save(0, x);
+    if (n->needs(0)) n->save(1, weight);
+  }
+  return out;
 }
 
 }  // namespace nabla

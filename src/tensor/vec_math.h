@@ -1,6 +1,7 @@
 #pragma once
 // Branch-free float32 exp / sigmoid / tanh that GCC vectorises inside plain loops
-// (libm's scalar calls cost 4x on an LSTM step). Accuracy: a few ulp, NaN propagates.
+// (libm's scalar calls cost 4x on an LSTM step; the build's -fno-trapping-math lets GCC
+// turn the selects into blends). Accuracy: a few ulp; NaN propagates.
 // Double precision uses libm: it serves gradient checks, not speed.
 #include <bit>
 #include <cmath>
@@ -11,7 +12,9 @@ namespace nabla::vec {
 
 inline float exp(float x) {
   const float hi = 88.72283935546875f, lo = -87.33654475f;
-  const float xc = x > hi ? hi : (x < lo ? lo : x);
+  // Written so that a NaN x falls through both selects (comparisons with NaN are false).
+  float xc = x > hi ? hi : x;
+  xc = xc < lo ? lo : xc;
   // n = round(x / ln 2) via the 1.5 * 2^23 trick, which also yields n as an integer.
   const float t = xc * 1.44269504088896341f + 12582912.0f;
   const int32_t n = std::bit_cast<int32_t>(t) - 0x4B400000;
@@ -25,12 +28,12 @@ inline float exp(float x) {
   p = p * r + 5.0000001201E-1f;
   p = p * r * r + r + 1.0f;
   // 2^n built in two halves so n = 128 (x near hi) does not overflow the exponent field.
-  const float half = std::bit_cast<float>((n / 2 + 127) << 23);
-  const float rest = std::bit_cast<float>((n - n / 2 + 127) << 23);
+  const int32_t n1 = n >> 1;
+  const float half = std::bit_cast<float>((n1 + 127) << 23);
+  const float rest = std::bit_cast<float>((n - n1 + 127) << 23);
   float y = p * half * rest;
   y = x > hi ? std::numeric_limits<float>::infinity() : y;
-  y = x < lo ? 0.0f : y;
-  return x != x ? x : y;
+  return x < lo ? 0.0f : y;
 }
 inline double exp(double x) { return std::exp(x); }
 

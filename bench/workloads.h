@@ -1,0 +1,26 @@
+#pragma once
+// The training steps the benchmark harness times; bench/torch_workloads.py runs the same
+// work in PyTorch. Each workload builds its model and data once, then step() runs
+// zero_grad, forward, loss, backward and the optimizer update.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nabla/nabla.h"
+
+namespace nabla::bench {
+
+struct Workload {
+  std::string id;
+  std::string description;
+  std::function<void()> step;
+  std::function<double()> loss;  // last step's loss, to check both sides do the same work
+  int iters = 200;                // default steps per timed repeat
+};
+
+// Builds a workload by id ("W1", "W2"); throws nabla::Error for an unknown id.
+Workload make_workload(const std::string& id);
+std::vector<std::string> workload_ids();
+
+}  // namespace nabla::bench
