@@ -2,8 +2,9 @@
 """Runs nabla and PyTorch on the same training steps, interleaved, and prints a table.
 
 For every workload it runs, in each of --rounds rounds: nabla with 1 and with 2 threads,
-and PyTorch in each thread configuration (torch intra-op threads x OpenBLAS threads,
-separately, since OpenBLAS ignores torch.set_num_threads). It reports medians over rounds,
+PyTorch in each thread configuration (torch intra-op threads x OpenBLAS threads,
+separately, since OpenBLAS ignores torch.set_num_threads), and LibTorch (C++) with one
+thread when bench/libtorch_steps.cpp was built. It reports medians over rounds,
 PyTorch's best configuration, and the ratio best-PyTorch / best-nabla (> 1: nabla faster).
 
 usage: bench/run_bench.py [--nabla build/nabla_bench] [--markdown docs/benchmarks.md]
@@ -36,6 +37,8 @@ def cpu_name():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nabla", default=os.path.join(HERE, "..", "build", "nabla_bench"))
+    parser.add_argument("--libtorch", default=os.path.join(HERE, "..", "build", "libtorch_bench"),
+                        help="LibTorch side (built with -DNABLA_BENCH_LIBTORCH=ON); skipped if missing")
     parser.add_argument("-w", "--workload", nargs="*", default=None)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("-n", "--iters", type=int, default=0, help="steps per repeat (0: per-workload default)")
@@ -56,6 +59,10 @@ def main():
                 for r in run_json(["/usr/bin/python3", os.path.join(HERE, "torch_workloads.py"), "-w", w,
                                    "-t", str(tt), "-n", n], env=env):
                     results.setdefault((w, "torch", f"torch {tt}T + BLAS {bt}T"), []).append(r["ms"])
+            if os.path.exists(args.libtorch):
+                env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+                for r in run_json([args.libtorch, "-w", w, "-t", "1", "-n", n], env=env):
+                    results.setdefault((w, "torch", "LibTorch 1T"), []).append(r["ms"])
 
     rows = []
     for w in workloads:

@@ -1,0 +1,92 @@
+// LibTorch (PyTorch's C++ API) side of the harness: the same training steps as
+// bench/workloads.cpp, without Python's overhead. Prints the same JSON lines as
+// nabla_bench. Built only with -DNABLA_BENCH_LIBTORCH=ON (needs Debian's libtorch-dev).
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Workload {
+  std::function<void()> step;
+  std::function<double()> loss;
+  int iters;
+};
+
+Workload seed_ffn() {
+  torch::manual_seed(0);
+  auto model = torch::nn::Sequential(torch::nn::Linear(4, 200), torch::nn::Sigmoid(), torch::nn::Linear(200, 300),
+                                     torch::nn::Sigmoid(), torch::nn::Linear(300, 1));
+  auto opt = std::make_shared<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(1e-4));
+  auto x = torch::randn({10, 4}), y = torch::randn({10, 1});
+  auto last = std::make_shared<double>(0);
+  return {[=]() mutable {
+            opt->zero_grad();
+            auto loss = torch::mean(torch::pow(model->forward(x) - y, 2));
+            loss.backward();
+            opt->step();
+            *last = loss.item<double>();
+          },
+          [last] { return *last; }, 2000};
+}
+
+Workload wide_mlp() {
+  torch::manual_seed(0);
+  auto model = torch::nn::Sequential(torch::nn::Linear(784, 1024), torch::nn::ReLU(), torch::nn::Linear(1024, 1024),
+                                     torch::nn::ReLU(), torch::nn::Linear(1024, 10));
+  auto opt = std::make_shared<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(1e-2));
+  auto x = torch::randn({256, 784});
+  auto y = torch::randint(0, 10, {256});
+  auto last = std::make_shared<double>(0);
+  return {[=]() mutable {
+            opt->zero_grad();
+            auto loss = torch::nn::functional::cross_entropy(model->forward(x), y);
+            loss.backward();
+            opt->step();
+            *last = loss.item<double>();
+          },
+          [last] { return *last; }, 20};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> ids;
+  int threads = 1, iters = 0, repeats = 5;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "-w" && i + 1 < argc) ids.push_back(argv[++i]);
+    else if (a == "-t" && i + 1 < argc) threads = std::stoi(argv[++i]);
+    else if (a == "-n" && i + 1 < argc) iters = std::stoi(argv[++i]);
+    else if (a == "-r" && i + 1 < argc) repeats = std::stoi(argv[++i]);
+    else {
+      std::cerr << "usage: libtorch_bench [-w W1]... [-t threads] [-n iters] [-r repeats]\n";
+      return 2;
+    }
+  }
+  if (ids.empty()) ids = {"W1", "W2"};
+  torch::set_num_threads(threads);
+  for (const std::string& id : ids) {
+    Workload w = id == "W1" ? seed_ffn() : id == "W2" ? wide_mlp() : Workload{};
+    if (!w.step) {
+      std::cerr << "libtorch_bench: unknown workload " << id << "\n";
+      return 2;
+    }
+    const int n = iters > 0 ? iters : w.iters;
+    for (int i = 0; i < 10; ++i) w.step();
+    std::vector<double> ms;
+    for (int r = 0; r < repeats; ++r) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int i = 0; i < n; ++i) w.step();
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / n);
+    }
+    std::sort(ms.begin(), ms.end());
+    std::cout << "{\"workload\": \"" << id << "\", \"threads\": " << threads << ", \"ms\": " << ms[ms.size() / 2]
+              << ", \"loss\": " << w.loss() << "}" << std::endl;
+  }
+}
