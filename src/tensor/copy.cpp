@@ -1,4 +1,6 @@
 // Copies and dtype conversions: contiguous(), clone(), to(), copy_(), fill_(), zero_().
+#include <algorithm>
+
 #include "nabla/autograd/grad_mode.h"
 #include "src/autograd/op_node.h"
 #include "src/tensor/inplace.h"
@@ -111,7 +113,14 @@ Tensor& Tensor::fill_(double value) {
   dispatch(dtype(), [&](auto v) {
     using T = decltype(v);
     const T tv = static_cast<T>(value);
-    detail::unary_loop<T, T>(*this, *this, [tv](T) { return tv; });
+    if (is_contiguous()) {
+      std::fill_n(static_cast<T*>(raw_data()), numel(), tv);
+    } else {
+      // Broadcast a one-element source: the loop never reads the (uninitialised) target.
+      Tensor src = detail::empty({}, dtype());
+      *static_cast<T*>(src.raw_data()) = tv;
+      detail::copy_into(*this, src);
+    }
   });
   storage()->bump_version();
   if (GradMode::is_enabled() && requires_grad()) detail::detach_history(*this);
