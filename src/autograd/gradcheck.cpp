@@ -83,6 +83,9 @@ GradcheckResult gradgradcheck(const Function& f, const std::vector<Tensor>& inpu
   for (const Tensor& t : inputs)
     if (t.requires_grad()) diff.push_back(t);
   const Function first = [&](const std::vector<Tensor>& xs) {
+    // gradcheck evaluates this under NoGradGuard for the numerical Jacobian, but the
+    // first derivative can only be taken with the forward graph recorded.
+    AutoGradMode recording(true);
     const std::vector<Tensor> g = grad({f(xs)}, diff, {v}, true, true, true);
     std::vector<Tensor> flat;
     for (size_t i = 0; i < g.size(); ++i)

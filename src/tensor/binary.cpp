@@ -172,12 +172,16 @@ Tensor wrap_scalar(const Tensor& t, double v) {
 // In place: self = self op other. Without autograd the kernel writes straight into self.
 Tensor& binary_(Op op, Tensor& self, const Tensor& other, double alpha = 1) {
   const char* name = op_name(op);
-  if (GradMode::is_enabled() && (self.requires_grad() || other.requires_grad()))
-    return detail::assign_result(self, binary(op, self, other, alpha), name);
+  const DType result = promote_types(self.dtype(), other.dtype());
+  NABLA_CHECK(can_cast(result, self.dtype()), name, "result type ", result, " cannot be stored in a ",
+              self.dtype(), " tensor in place");
+  if (GradMode::is_enabled() && (self.requires_grad() || other.requires_grad())) {
+    // Rules other than add/sub save their first operand, so it must not be self's storage,
+    // which is about to be overwritten.
+    const Tensor first = op == Op::Add || op == Op::Sub ? self : self.clone();
+    return detail::assign_result(self, binary(op, first, other, alpha), name);
+  }
   detail::check_inplace(self, false, name);
-  NABLA_CHECK(promote_types(self.dtype(), other.dtype()) == self.dtype(), name, "result type ",
-              promote_types(self.dtype(), other.dtype()), " cannot be stored in a ", self.dtype(),
-              " tensor in place");
   NABLA_CHECK(broadcast_shapes(self.shape(), other.shape(), name) == self.shape(), name,
               "in-place result of shape ", broadcast_shapes(self.shape(), other.shape(), name),
               " does not fit the tensor's shape ", self.shape());

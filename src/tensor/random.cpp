@@ -1,5 +1,6 @@
 #include "nabla/tensor/random.h"
 
+#include <bit>
 #include <cmath>
 #include <numbers>
 #include <sstream>
@@ -30,23 +31,24 @@ double Generator::normal() {
   return r * std::cos(2 * std::numbers::pi * u2);
 }
 
+// The cached normal is stored as its bit pattern: exact, and (unlike hexfloat, which
+// libstdc++ cannot read back) parseable.
 std::string Generator::state() const {
   std::ostringstream os;
-  os << seed_ << ' ' << has_spare_ << ' ' << std::hexfloat << spare_normal_ << ' ' << engine_;
+  os << seed_ << ' ' << has_spare_ << ' ' << std::bit_cast<uint64_t>(spare_normal_) << ' ' << engine_;
   return os.str();
 }
 
 void Generator::set_state(const std::string& state) {
   std::istringstream is(state);
-  uint64_t seed = 0;
+  uint64_t seed = 0, value_bits = 0;
   bool spare = false;
-  double value = 0;
   std::mt19937_64 engine;
-  is >> seed >> spare >> std::hexfloat >> value >> engine;
+  is >> seed >> spare >> value_bits >> engine;
   NABLA_CHECK(!is.fail(), "Generator::set_state", "malformed generator state");
   seed_ = seed;
   has_spare_ = spare;
-  spare_normal_ = value;
+  spare_normal_ = std::bit_cast<double>(value_bits);
   engine_ = engine;
 }
 
@@ -86,6 +88,13 @@ Tensor with_grad(Tensor t, const TensorOptions& o) {
 Tensor uniform_(const Tensor& t, double low, double high) {
   check_floating(t.dtype(), "uniform_");
   Generator& g = default_generator();
+  if (t.dtype() == kFloat32) {
+    // 24 random bits, exact in float: a 53-bit u within 2^-25 of 1 would round to 1.0f,
+    // and rand() must stay in [0, 1).
+    return fill_random(t, "uniform_", [&] {
+      return low + (high - low) * (static_cast<double>(g.next_u64() >> 40) * 0x1.0p-24);
+    });
+  }
   return fill_random(t, "uniform_", [&] { return low + (high - low) * g.uniform(); });
 }
 

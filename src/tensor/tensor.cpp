@@ -56,6 +56,7 @@ void* Tensor::raw_data() const {
 
 bool Tensor::is_contiguous() const {
   const TensorImpl& t = checked();
+  if (t.shape.numel() == 0) return true;  // no element to be out of place, as in PyTorch
   int64_t expected = 1;
   for (int d = t.shape.size() - 1; d >= 0; --d) {
     if (t.shape[d] == 1) continue;

@@ -118,15 +118,24 @@ TensorList elu_rule(OpNode& n, const Tensor& g) {
   const Tensor y = n.saved(0);
   return {where(gt(y, 0.0), g, mul(g, add(y, n.scalar[0])))};
 }
+// The standard normal density φ and distribution Φ, for gelu's rule. Φ is recorded with
+// derivative φ so that the rule can itself be differentiated (double backward).
+Tensor normal_pdf(const Tensor& x) {
+  return mul(exp(mul(mul(x, x), -0.5)), 1 / std::sqrt(2 * std::numbers::pi));
+}
+TensorList normal_cdf_rule(OpNode& n, const Tensor& g) { return {mul(g, normal_pdf(n.saved(0)))}; }
+Tensor normal_cdf(const Tensor& x) {
+  Tensor out = map_float(x, "gelu", [](auto v) {
+    using T = decltype(v);
+    return T(0.5) * (T(1) + std::erf(v * T(1 / std::numbers::sqrt2)));
+  });
+  return finish(x, out, "NormalCdfBackward", normal_cdf_rule, Save::Input);
+}
+
 TensorList gelu_rule(OpNode& n, const Tensor& g) {
   const Tensor x = n.saved(0);
-  if (n.scalar[0] == 0) {
-    // d/dx x Φ(x) = Φ(x) + x φ(x)
-    const double inv_sqrt2 = 1 / std::numbers::sqrt2, inv_sqrt2pi = 1 / std::sqrt(2 * std::numbers::pi);
-    const Tensor cdf = mul(add(map_float(mul(x, inv_sqrt2), "gelu", [](auto v) { return std::erf(v); }), 1.0), 0.5);
-    const Tensor pdf = mul(exp(mul(mul(x, x), -0.5)), inv_sqrt2pi);
-    return {mul(g, add(cdf, mul(x, pdf)))};
-  }
+  // d/dx x Φ(x) = Φ(x) + x φ(x)
+  if (n.scalar[0] == 0) return {mul(g, add(normal_cdf(x), mul(x, normal_pdf(x))))};
   // tanh form: 0.5 x (1 + tanh(u)), u = k (x + 0.044715 x^3)
   const double k = std::sqrt(2 / std::numbers::pi);
   const Tensor u = mul(add(x, mul(pow(x, 3.0), 0.044715)), k);
@@ -259,6 +268,10 @@ Tensor softplus(const Tensor& x, double beta, double threshold) {
   return finish(x, out, "SoftplusBackward", softplus_rule, Save::Input, beta, threshold);
 }
 
-Tensor& Tensor::clamp_(double lo, double hi) { return detail::assign_result(*this, clamp(*this, lo, hi), "clamp_"); }
+Tensor& Tensor::clamp_(double lo, double hi) {
+  // While recording, clamp saves its input, which must not be self's soon-overwritten storage.
+  const bool recording = GradMode::is_enabled() && requires_grad();
+  return detail::assign_result(*this, clamp(recording ? clone() : *this, lo, hi), "clamp_");
+}
 
 }  // namespace nabla

@@ -50,7 +50,8 @@ inline float tanh(float x) {
   p = p * z + 1.33314422036E-1f;
   p = p * z - 3.33332819422E-1f;
   const float small = p * z * x + x;
-  const float e = vec::exp(2.0f * (ax > 9.0f ? 9.0f : ax));
+  // The clamp must stay above ~9.02, where tanh first rounds to 1.0f, so large |x| saturates exactly.
+  const float e = vec::exp(2.0f * (ax > 10.0f ? 10.0f : ax));
   float large = 1.0f - 2.0f / (e + 1.0f);
   large = x < 0 ? -large : large;
   return ax < 0.625f ? small : large;

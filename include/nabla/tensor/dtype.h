@@ -38,8 +38,25 @@ constexpr const char* dtype_name(DType t) {
 
 inline std::ostream& operator<<(std::ostream& os, DType t) { return os << dtype_name(t); }
 
-// PyTorch's promotion between two tensor operands: bool < int64 < float32 < float64.
-constexpr DType promote_types(DType a, DType b) { return a > b ? a : b; }
+// PyTorch's promotion between two tensor operands: bool < int64 < float32 < float64
+// (not the enumerators' order).
+constexpr int promotion_rank(DType t) {
+  switch (t) {
+    case DType::Bool: return 0;
+    case DType::Int64: return 1;
+    case DType::Float32: return 2;
+    case DType::Float64: return 3;
+  }
+  return 0;
+}
+constexpr DType promote_types(DType a, DType b) { return promotion_rank(a) >= promotion_rank(b) ? a : b; }
+
+// Whether a value of dtype `from` may be stored into a `to` tensor by an in-place op
+// (PyTorch's can_cast: floating never into integral, nothing but bool into bool).
+constexpr bool can_cast(DType from, DType to) {
+  if (is_floating(from)) return is_floating(to);
+  return from == DType::Bool || to != DType::Bool;
+}
 
 template <class T> constexpr DType dtype_of();
 template <> constexpr DType dtype_of<float>() { return DType::Float32; }
