@@ -118,14 +118,15 @@ Tensor randn(const Shape& shape, TensorOptions o) {
 Tensor randint(int64_t low, int64_t high, const Shape& shape, TensorOptions o) {
   NABLA_CHECK(low < high, "randint", "low (", low, ") must be below high (", high, ")");
   Generator& g = default_generator();
-  const auto range = static_cast<uint64_t>(high - low);
+  // Unsigned arithmetic: high - low overflows int64 for ranges wider than 2^63.
+  const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
   // Rejection sampling keeps every value equally likely.
   const uint64_t limit = UINT64_MAX - UINT64_MAX % range;
   return fill_random(empty(shape, {.dtype = o.dtype}), "randint", [&] {
     uint64_t r;
     do r = g.next_u64();
     while (r >= limit);
-    return low + static_cast<int64_t>(r % range);
+    return static_cast<int64_t>(static_cast<uint64_t>(low) + r % range);
   });
 }
 
