@@ -1,6 +1,7 @@
 #pragma once
 // Reductions over all elements or over given dims (negative dims count from the end),
 // keeping reduced dims as size 1 when keepdim is set; softmax and friends.
+#include <initializer_list>
 #include <utility>
 
 #include "nabla/tensor/tensor.h"
@@ -18,6 +19,15 @@ Tensor var(const Tensor& x, bool unbiased = true);
 Tensor var(const Tensor& x, const DimList& dims, bool unbiased = true, bool keepdim = false);
 Tensor std(const Tensor& x, bool unbiased = true);
 Tensor std(const Tensor& x, const DimList& dims, bool unbiased = true, bool keepdim = false);
+// Braced dims, var(x, {1}), would otherwise pick the bool overloads above.
+inline Tensor var(const Tensor& x, std::initializer_list<int64_t> dims, bool unbiased = true,
+                  bool keepdim = false) {
+  return var(x, DimList(dims), unbiased, keepdim);
+}
+inline Tensor std(const Tensor& x, std::initializer_list<int64_t> dims, bool unbiased = true,
+                  bool keepdim = false) {
+  return std(x, DimList(dims), unbiased, keepdim);
+}
 // p-norm (p = 2 by default) of all elements or over dims.
 Tensor norm(const Tensor& x, double p = 2);
 Tensor norm(const Tensor& x, double p, const DimList& dims, bool keepdim = false);
