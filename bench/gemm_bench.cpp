@@ -9,6 +9,7 @@
 
 #include "nabla/tensor/threading.h"
 #include "src/tensor/blas.h"
+#include "src/tensor/small_gemm.h"
 
 namespace {
 
@@ -32,6 +33,13 @@ void run(benchmark::State& state, Gemm gemm) {
 void Nabla(benchmark::State& state) {
   run(state, [](const Case& c, const float* a, int64_t lda, const float* b, int64_t ldb, float* out) {
     nabla::detail::gemm(c.ta, c.tb, c.m, c.n, c.k, 1.f, a, lda, b, ldb, 0.f, out, c.n);
+  });
+}
+
+// nabla's small-matrix kernel called directly, whatever detail::gemm would route to.
+void Small(benchmark::State& state) {
+  run(state, [](const Case& c, const float* a, int64_t lda, const float* b, int64_t ldb, float* out) {
+    nabla::detail::small_sgemm(c.ta, c.tb, c.m, c.n, c.k, 1.f, a, lda, b, ldb, 0.f, out, c.n);
   });
 }
 
@@ -65,6 +73,7 @@ void Shapes(benchmark::internal::Benchmark* b) {
 }  // namespace
 
 BENCHMARK(Nabla)->Apply(Shapes);
+BENCHMARK(Small)->Apply(Shapes);
 BENCHMARK(OneDNN)->Apply(Shapes);
 BENCHMARK(OpenBLAS)->Apply(Shapes);
 

@@ -1,7 +1,8 @@
 #pragma once
 // Row-major GEMM: C = alpha * op(A) * op(B) + beta * C with op(X) = X or Xᵀ.
-// float32 runs on oneDNN's sgemm (measured faster than OpenBLAS here on the small and
-// x·Wᵀ shapes that dominate training; see docs/benchmarks.md); float64 on OpenBLAS.
+// float32 runs on small_sgemm (small_gemm.h) where it measured faster, which covers the small
+// products that dominate training small networks, and on oneDNN's sgemm otherwise (faster than
+// OpenBLAS on the x·Wᵀ shapes; see docs/benchmarks.md); float64 on OpenBLAS.
 #include <cstdint>
 
 namespace nabla::detail {
