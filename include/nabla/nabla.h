@@ -3,6 +3,7 @@
 #include "nabla/autograd/engine.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/autograd/gradcheck.h"
+#include "nabla/nn/nn.h"
 #include "nabla/tensor/dtype.h"
 #include "nabla/tensor/error.h"
 #include "nabla/tensor/factory.h"

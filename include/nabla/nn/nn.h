@@ -1,0 +1,17 @@
+#pragma once
+// Everything of nabla::nn: modules, containers, layers, initialisers and the model summary.
+#include "nabla/nn/activation.h"
+#include "nabla/nn/batch_norm.h"
+#include "nabla/nn/dropout.h"
+#include "nabla/nn/embedding.h"
+#include "nabla/nn/flatten.h"
+#include "nabla/nn/init.h"
+#include "nabla/nn/layer_norm.h"
+#include "nabla/nn/linear.h"
+#include "nabla/nn/mlp.h"
+#include "nabla/nn/module.h"
+#include "nabla/nn/module_dict.h"
+#include "nabla/nn/module_list.h"
+#include "nabla/nn/sequential.h"
+#include "nabla/nn/summary.h"
+#include "nabla/nn/unary_module.h"

@@ -1,0 +1,113 @@
+#include <gtest/gtest.h>
+
+#include "nabla/nabla.h"
+#include "tests/nn/layers_golden.h"
+#include "tests/tensor/test_util.h"
+
+namespace nabla::nn {
+namespace {
+
+namespace F = functional;
+using testing::expect_close;
+using testing::golden;
+using testing::tensor_of;
+
+TEST(BatchNorm1d, MatchesPyTorchInTrainingAndEval) {
+  for (const auto& c : golden()["batch_norm"]) {
+    const std::vector<int64_t> shape = c["shape"].get<std::vector<int64_t>>();
+    const bool affine = c["affine"], track = c["track_running_stats"];
+    std::optional<double> momentum;
+    if (!c["momentum"].is_null()) momentum = c["momentum"].get<double>();
+    BatchNorm1d bn({.num_features = shape[1], .momentum = momentum, .affine = affine,
+                    .track_running_stats = track, .dtype = kFloat64});
+    if (affine) {
+      NoGradGuard guard;
+      bn.weight.copy_(tensor_of(c["weight"]));
+      bn.bias.copy_(tensor_of(c["bias"]));
+    }
+    const std::string what = "shape " + Shape(shape).str() + (momentum ? "" : " cumulative");
+    int step = 0;
+    for (const auto& s : c["steps"]) {
+      const std::string at = what + " step " + std::to_string(++step);
+      const Tensor x = tensor_of(s["x"]).requires_grad_();
+      const Tensor y = bn(x);
+      expect_close(y, s["y"], 1e-12, at + " output");
+      bn.zero_grad();
+      (y * tensor_of(s["gy"])).sum().backward();
+      expect_close(x.grad(), s["gx"], 1e-11, at + " input gradient");
+      if (affine) {
+        expect_close(bn.weight.grad(), s["gw"], 1e-12, at + " weight gradient");
+        expect_close(bn.bias.grad(), s["gb"], 1e-12, at + " bias gradient");
+      }
+      if (!track) continue;
+      expect_close(bn.running_mean, s["running_mean"], 1e-14, at + " running_mean");
+      expect_close(bn.running_var, s["running_var"], 1e-14, at + " running_var");
+      EXPECT_EQ(bn.num_batches_tracked.item<int64_t>(), s["num_batches_tracked"].get<int64_t>()) << at;
+    }
+    bn.eval();
+    const auto& e = c["eval"];
+    const Tensor x = tensor_of(e["x"]).requires_grad_();
+    const Tensor y = bn(x);
+    expect_close(y, e["y"], 1e-12, what + " eval output");
+    (y * tensor_of(e["gy"])).sum().backward();
+    expect_close(x.grad(), e["gx"], 1e-11, what + " eval input gradient");
+  }
+}
+
+TEST(BatchNorm1d, EvalDoesNotTouchTheRunningStats) {
+  BatchNorm1d bn({.num_features = 3});
+  bn.eval();
+  bn(randn({4, 3}));
+  EXPECT_TRUE(equal(bn.running_mean, zeros({3})));
+  EXPECT_TRUE(equal(bn.running_var, ones({3})));
+  EXPECT_EQ(bn.num_batches_tracked.item<int64_t>(), 0);
+}
+
+TEST(BatchNorm1d, Gradcheck) {
+  const Tensor x = nabla::testing::rand_param({4, 3, 2}, -2, 2, 1);
+  const Tensor w = nabla::testing::rand_param({3}, 0.5, 1.5, 2);
+  const Tensor b = nabla::testing::rand_param({3}, -1, 1, 3);
+  auto train = [](const std::vector<Tensor>& in) { return F::batch_norm(in[0], {}, {}, in[1], in[2], true); };
+  EXPECT_GRADCHECK(train, {x, w, b});
+  EXPECT_GRADGRADCHECK(train, {x, w, b});
+  const Tensor rm = nabla::testing::rand_param({3}, -1, 1, 4).detach();
+  const Tensor rv = nabla::testing::rand_param({3}, 0.5, 2, 5).detach();
+  auto eval = [&](const std::vector<Tensor>& in) { return F::batch_norm(in[0], rm, rv, in[1], in[2], false); };
+  EXPECT_GRADCHECK(eval, {x, w, b});
+}
+
+TEST(BatchNorm1d, BuffersAndStateDictUsePyTorchNames) {
+  BatchNorm1d bn({.num_features = 4});
+  EXPECT_EQ(testing::keys(bn.state_dict()), (std::vector<std::string>{"weight", "bias", "running_mean", "running_var",
+                                                                       "num_batches_tracked"}));
+  EXPECT_EQ(testing::keys(bn.named_parameters()), (std::vector<std::string>{"weight", "bias"}));
+  EXPECT_EQ(bn.num_batches_tracked.dim(), 0);
+  bn.to(kFloat64);
+  EXPECT_EQ(bn.running_var.dtype(), kFloat64);
+  EXPECT_EQ(bn.num_batches_tracked.dtype(), kInt64);
+  BatchNorm1d bare({.num_features = 4, .affine = false, .track_running_stats = false});
+  EXPECT_TRUE(bare.state_dict().empty());
+}
+
+TEST(BatchNorm1d, RejectsBadInput) {
+  BatchNorm1d bn({.num_features = 3});
+  EXPECT_THROW(bn(zeros({1, 3})), Error);  // one value per channel in training
+  EXPECT_NO_THROW(bn(zeros({1, 3, 2})));
+  EXPECT_THROW(bn(zeros({2, 4})), Error);
+  EXPECT_THROW(bn(zeros({3})), Error);
+  EXPECT_THROW(bn(zeros({2, 3, 2, 2})), Error);
+  EXPECT_THROW(BatchNorm1d({.num_features = 0}), Error);
+  bn.eval();
+  EXPECT_NO_THROW(bn(zeros({1, 3})));
+  EXPECT_THROW(F::batch_norm(zeros({2, 3}), {}, {}), Error);  // eval needs running stats
+}
+
+TEST(BatchNorm1d, PrintsLikePyTorch) {
+  EXPECT_EQ(testing::repr(BatchNorm1d({.num_features = 3})), golden()["repr"]["BatchNorm1d"]);
+  EXPECT_EQ(testing::repr(BatchNorm1d({.num_features = 3, .eps = 1e-3, .momentum = std::nullopt, .affine = false,
+                                       .track_running_stats = false})),
+            golden()["repr"]["BatchNorm1d_cma"]);
+}
+
+}  // namespace
+}  // namespace nabla::nn
