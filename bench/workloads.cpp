@@ -1,45 +1,30 @@
 #include "bench/workloads.h"
 
-#include <cmath>
-
 namespace nabla::bench {
 namespace {
 
-// A Linear layer's parameters with PyTorch's default initialisation bounds.
-struct LinearParams {
-  Tensor weight, bias;
-  LinearParams(int64_t in, int64_t out) {
-    const double bound = 1 / std::sqrt(static_cast<double>(in));
-    weight = uniform_(empty({out, in}), -bound, bound).requires_grad_();
-    bias = uniform_(empty({out}), -bound, bound).requires_grad_();
-  }
-  Tensor operator()(const Tensor& x) const { return linear(x, weight, bias); }
-};
-
-void sgd_step(const std::vector<LinearParams*>& layers, double lr) {
+// Plain SGD written out until the benchmark switches to nabla::optim: p -= lr * grad.
+void sgd_step(nn::Module& model, double lr) {
   NoGradGuard guard;
-  for (LinearParams* l : layers)
-    for (Tensor* p : {&l->weight, &l->bias}) {
-      p->sub_(p->grad(), lr);
-      p->mutable_grad() = Tensor();
-    }
+  for (Tensor p : model.parameters()) p.sub_(p.grad(), lr);
+  model.zero_grad();
 }
 
 // W1: the seed network 4 -> 200 -> 300 -> 1 with sigmoids, batch 10, MSE, SGD lr 1e-4.
 Workload seed_ffn() {
   manual_seed(0);
-  auto fc1 = std::make_shared<LinearParams>(4, 200);
-  auto fc2 = std::make_shared<LinearParams>(200, 300);
-  auto out = std::make_shared<LinearParams>(300, 1);
+  auto model = std::make_shared<nn::Sequential>(
+      nn::Linear({.in_features = 4, .out_features = 200}), nn::Sigmoid(),
+      nn::Linear({.in_features = 200, .out_features = 300}), nn::Sigmoid(),
+      nn::Linear({.in_features = 300, .out_features = 1}));
   auto x = std::make_shared<Tensor>(randn({10, 4}));
   auto y = std::make_shared<Tensor>(randn({10, 1}));
   auto last = std::make_shared<double>(0);
   auto step = [=] {
-    const Tensor y_hat = (*out)(sigmoid((*fc2)(sigmoid((*fc1)(*x)))));
-    const Tensor diff = y_hat - *y;
+    const Tensor diff = (*model)(*x) - *y;
     const Tensor loss = mean(diff * diff);
     loss.backward();
-    sgd_step({fc1.get(), fc2.get(), out.get()}, 1e-4);
+    sgd_step(*model, 1e-4);
     *last = loss.item<double>();
   };
   return {"W1", "seed FFN 4-200-300-1 sigmoid, batch 10, MSE, SGD", step, [last] { return *last; }, 2000};
@@ -49,17 +34,17 @@ Workload seed_ffn() {
 // (SGD until the optimizers land; PyTorch's side runs the same).
 Workload wide_mlp() {
   manual_seed(0);
-  auto fc1 = std::make_shared<LinearParams>(784, 1024);
-  auto fc2 = std::make_shared<LinearParams>(1024, 1024);
-  auto out = std::make_shared<LinearParams>(1024, 10);
+  auto model = std::make_shared<nn::Sequential>(
+      nn::Linear({.in_features = 784, .out_features = 1024}), nn::ReLU(),
+      nn::Linear({.in_features = 1024, .out_features = 1024}), nn::ReLU(),
+      nn::Linear({.in_features = 1024, .out_features = 10}));
   auto x = std::make_shared<Tensor>(randn({256, 784}));
   auto y = std::make_shared<Tensor>(randint(0, 10, {256, 1}));
   auto last = std::make_shared<double>(0);
   auto step = [=] {
-    const Tensor logits = (*out)(relu((*fc2)(relu((*fc1)(*x)))));
-    const Tensor loss = neg(mean(gather(log_softmax(logits, 1), 1, *y)));
+    const Tensor loss = neg(mean(gather(log_softmax((*model)(*x), 1), 1, *y)));
     loss.backward();
-    sgd_step({fc1.get(), fc2.get(), out.get()}, 1e-2);
+    sgd_step(*model, 1e-2);
     *last = loss.item<double>();
   };
   return {"W2", "MLP 784-1024-1024-10 ReLU, batch 256, cross-entropy, SGD", step, [last] { return *last; }, 20};
