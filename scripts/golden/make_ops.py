@@ -6,7 +6,7 @@ decimals so the JSON stays small and both sides parse identical doubles). It rec
 inputs, the op's options, its outputs, a fixed random weight W of the first output's shape
 and the gradients of sum(output * W) with respect to every float input.
 
-Run with the system interpreter that has torch: /usr/bin/python3 scripts/make_golden.py
+Run with the system interpreter that has torch: /usr/bin/python3 scripts/golden/make_ops.py
 """
 import json
 import math
@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 D = torch.float64
 SEED = 20240601
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "golden_ops.json")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "data", "golden_ops.json")
 
 gen = torch.Generator().manual_seed(SEED)
 

@@ -1,5 +1,5 @@
 // Tensor ops against PyTorch 1.13 (tests/data/golden_ops.json, made by
-// scripts/make_golden.py): for each case, nabla's outputs and the gradients of
+// scripts/golden/make_ops.py): for each case, nabla's outputs and the gradients of
 // sum(output * W) with respect to every float input, in float64, to 1e-10 relative.
 #include <gtest/gtest.h>
 
