@@ -54,6 +54,41 @@ TEST(BatchNorm1d, MatchesPyTorchInTrainingAndEval) {
   }
 }
 
+// batch_norm in training from elementary ops, as the reference for the fused kernels.
+Tensor reference(const Tensor& x, const Tensor& w, const Tensor& b, double eps) {
+  DimList dims{0};
+  if (x.dim() == 3) dims.push_back(2);
+  const Shape cs = x.dim() == 3 ? Shape{1, x.size(1), 1} : Shape{1, x.size(1)};
+  const Tensor xc = x - mean(x, dims, true);
+  return xc * rsqrt(mean(xc * xc, dims, true) + eps) * w.reshape(cs) + b.reshape(cs);
+}
+
+TEST(BatchNorm1d, FusedKernelsMatchTheCompositeOnLargeInputs) {
+  // Both layouts, above the parallel grain so that samples are split across threads.
+  for (const Shape& shape : {Shape{600, 64}, Shape{64, 16, 40}}) {
+    const Tensor x = nabla::testing::rand_param(shape, -3, 5, 11);
+    const Tensor w = nabla::testing::rand_param({shape[1]}, 0.5, 1.5, 12);
+    const Tensor b = nabla::testing::rand_param({shape[1]}, -1, 1, 13);
+    const Tensor gy = nabla::testing::rand_param(shape, -1, 1, 14).detach();
+    const Tensor rm = zeros({shape[1]}, {.dtype = kFloat64}), rv = ones({shape[1]}, {.dtype = kFloat64});
+    const Tensor y = F::batch_norm(x, rm, rv, w, b, true, 0.5);
+    const auto got = autograd::grad({y}, {x, w, b}, {gy});
+    const Tensor y_ref = reference(x, w, b, 1e-5);
+    const auto want = autograd::grad({y_ref}, {x, w, b}, {gy});
+    EXPECT_TRUE(allclose(y, y_ref, 1e-12, 1e-12)) << shape;
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(allclose(got[i], want[i], 1e-10, 1e-10)) << shape << " gradient " << i;
+    DimList dims{0};
+    if (shape.size() == 3) dims.push_back(2);
+    EXPECT_TRUE(allclose(rm, mean(x.detach(), dims) * 0.5, 1e-12, 1e-12)) << shape;
+    EXPECT_TRUE(allclose(rv, var(x.detach(), dims) * 0.5 + 0.5, 1e-12, 1e-12)) << shape;
+
+    // float32 stays within float32 rounding of the float64 result.
+    const Tensor y32 = F::batch_norm(x.detach().to(kFloat32), {}, {}, w.detach().to(kFloat32),
+                                     b.detach().to(kFloat32), true);
+    EXPECT_TRUE(allclose(y32.to(kFloat64), y, 1e-5, 1e-5)) << shape;
+  }
+}
+
 TEST(BatchNorm1d, EvalDoesNotTouchTheRunningStats) {
   BatchNorm1d bn({.num_features = 3});
   bn.eval();

@@ -16,7 +16,7 @@ Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_
 struct EmbeddingOptions {
   int64_t num_embeddings = 0;
   int64_t embedding_dim = 0;
-  std::optional<int64_t> padding_idx;
+  std::optional<int64_t> padding_idx = std::nullopt;
   DType dtype = kFloat32;
 };
 

@@ -24,7 +24,7 @@ class Flatten : public UnaryModule {
 
 struct UnflattenOptions {
   int64_t dim = 0;
-  std::vector<int64_t> unflattened_size;  // one entry may be -1
+  std::vector<int64_t> unflattened_size = {};  // one entry may be -1
 };
 
 class Unflatten : public UnaryModule {

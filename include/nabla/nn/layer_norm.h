@@ -13,7 +13,7 @@ Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tens
 }  // namespace functional
 
 struct LayerNormOptions {
-  Shape normalized_shape;
+  Shape normalized_shape = {};
   double eps = 1e-5;
   bool elementwise_affine = true;  // learnable weight (ones) and bias (zeros)
   DType dtype = kFloat32;

@@ -13,7 +13,7 @@ namespace nabla::nn {
 enum class Activation { Identity, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, GELU, Softplus };
 
 struct MLPOptions {
-  std::vector<int64_t> sizes;  // input, hidden..., output: at least two
+  std::vector<int64_t> sizes = {};  // input, hidden..., output: at least two
   Activation activation = Activation::ReLU;  // after every hidden Linear, with PyTorch's default options
   double dropout = 0;                        // when > 0, a Dropout after every hidden activation
   bool bias = true;
