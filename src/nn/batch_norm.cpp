@@ -325,19 +325,20 @@ BatchNorm1d::BatchNorm1d(BatchNormOptions o) : options(o) {
 Tensor BatchNorm1d::forward(const Tensor& x) {
   NABLA_CHECK(x.dim() == 2 || x.dim() == 3, "BatchNorm1d", "expected 2D or 3D input (got ", x.dim(),
               "D input of shape ", x.shape(), ")");
-  double factor = options.momentum.value_or(0.0);
   const bool update = is_training() && options.track_running_stats;
-  if (update) {
-    int64_t& batches = *num_batches_tracked.data_ptr<int64_t>();
-    ++batches;
-    num_batches_tracked.storage()->bump_version();
-    if (!options.momentum) factor = 1.0 / static_cast<double>(batches);
-  }
+  // The batch counter advances only once the pass has succeeded.
+  const int64_t batches = update ? num_batches_tracked.item<int64_t>() + 1 : 0;
+  const double factor = options.momentum ? *options.momentum : update ? 1.0 / static_cast<double>(batches) : 0.0;
   // Without running estimates, batch statistics serve in eval mode too.
   const bool use_batch_stats = is_training() || !running_mean.defined();
   const bool pass_running = !is_training() || options.track_running_stats;
-  return functional::batch_norm(x, pass_running ? running_mean : Tensor(), pass_running ? running_var : Tensor(),
-                                weight, bias, use_batch_stats, factor, options.eps);
+  Tensor y = functional::batch_norm(x, pass_running ? running_mean : Tensor(), pass_running ? running_var : Tensor(),
+                                    weight, bias, use_batch_stats, factor, options.eps);
+  if (update) {
+    *num_batches_tracked.data_ptr<int64_t>() = batches;
+    num_batches_tracked.storage()->bump_version();
+  }
+  return y;
 }
 
 std::string BatchNorm1d::extra_repr() const {

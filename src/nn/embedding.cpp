@@ -22,10 +22,11 @@ namespace functional {
 
 Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_t> padding_idx) {
   Tensor out = nabla::embedding(weight, input);
-  if (!padding_idx || !out.requires_grad()) return out;
+  if (!padding_idx) return out;
+  const int64_t pad = wrap_padding_idx(*padding_idx, weight.size(0), "embedding");
+  if (!out.requires_grad()) return out;
   // Rows looked up at padding_idx take the value of the weight but cut from the graph,
   // so that row never receives a gradient.
-  const int64_t pad = wrap_padding_idx(*padding_idx, weight.size(0), "embedding");
   const Tensor idx = input.contiguous();
   const int64_t* first = idx.data_ptr<int64_t>();
   if (std::find(first, first + idx.numel(), pad) == first + idx.numel()) return out;

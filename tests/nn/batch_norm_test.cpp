@@ -127,6 +127,8 @@ TEST(BatchNorm1d, BuffersAndStateDictUsePyTorchNames) {
 TEST(BatchNorm1d, RejectsBadInput) {
   BatchNorm1d bn({.num_features = 3});
   EXPECT_THROW(bn(zeros({1, 3})), Error);  // one value per channel in training
+  EXPECT_EQ(bn.num_batches_tracked.item<int64_t>(), 0);  // a failed pass changes nothing
+  EXPECT_TRUE(equal(bn.running_var, ones({3})));
   EXPECT_NO_THROW(bn(zeros({1, 3, 2})));
   EXPECT_THROW(bn(zeros({2, 4})), Error);
   EXPECT_THROW(bn(zeros({3})), Error);

@@ -75,6 +75,7 @@ TEST(Embedding, RejectsBadInput) {
   EXPECT_THROW(emb(from_vector(std::vector<int64_t>{-1}, {1})), Error);
   EXPECT_THROW(emb(zeros({2})), Error);  // float indices
   EXPECT_THROW(F::embedding(from_vector(std::vector<int64_t>{0}, {1}), emb.weight, 7), Error);
+  EXPECT_THROW(F::embedding(from_vector(std::vector<int64_t>{0}, {1}), emb.weight.detach(), 7), Error);
 }
 
 }  // namespace
