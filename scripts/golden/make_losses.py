@@ -116,8 +116,7 @@ for r in REDUCTIONS:
         case(f"bce_logits_{r}_{wname}", "binary_cross_entropy_with_logits",
              lambda input, target, weight=None, pos_weight=None: F.binary_cross_entropy_with_logits(
                  input, target, weight=weight, pos_weight=pos_weight, reduction=r),
-             # PyTorch's target gradient with pos_weight is -inf for |x| > 37 (see bce_logits_rule).
-             args, ["input", "target"] if pw is None else ["input"], {"reduction": r})
+             args, ["input", "target"], {"reduction": r})
 
 # ---- multi-class ------------------------------------------------------------------------
 for r in REDUCTIONS:

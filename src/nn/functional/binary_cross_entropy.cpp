@@ -97,8 +97,7 @@ Tensor bce_elementwise(const Tensor& x, const Tensor& t) {
 // Saved: 0 input x, 1 target t, 2 pos_weight p (undefined when not given).
 //   d/dx = (p t + 1 - t) sigmoid(x) - p t
 //   d/dt = log(1 - sigmoid(x)) - p log(sigmoid(x)) = p softplus(-x) - softplus(x)  (-x without p)
-// PyTorch evaluates d/dt through the logs of the sigmoid, which are -inf for |x| > 37 in
-// float64; the softplus form is finite.
+// in the softplus form, finite for any x.
 TensorList bce_logits_rule(OpNode& n, const Tensor& g) {
   const Tensor x = n.saved(0), t = n.saved(1), p = n.saved(2);
   Tensor gx, gt;
