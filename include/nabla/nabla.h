@@ -4,6 +4,7 @@
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/autograd/gradcheck.h"
 #include "nabla/nn/nn.h"
+#include "nabla/optim/optim.h"
 #include "nabla/tensor/dtype.h"
 #include "nabla/tensor/error.h"
 #include "nabla/tensor/factory.h"
