@@ -8,6 +8,7 @@
 #include "nabla/nn/init.h"
 #include "nabla/nn/layer_norm.h"
 #include "nabla/nn/linear.h"
+#include "nabla/nn/loss.h"
 #include "nabla/nn/mlp.h"
 #include "nabla/nn/module.h"
 #include "nabla/nn/module_dict.h"
