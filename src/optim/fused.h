@@ -54,6 +54,11 @@ inline double increment_step(const char* op, ParamState& state) {
   return step;
 }
 
+// Elements of one parameter below which its update runs on one thread. An update costs
+// about a nanosecond per element (SGD far less), so for smaller tensors a fork/join, or
+// on a busy machine the wait for a descheduled thread, costs more than it saves.
+inline constexpr int64_t kUpdateGrain = int64_t{1} << 17;
+
 // Runs kernel(param, grad, state, n) over contiguous runs of one parameter, where state
 // holds a pointer into each of `buffers` (nullptr for an undefined one) and all pointers
 // are offset to the run's start. A non-contiguous gradient is read from a copy; a
@@ -67,7 +72,7 @@ void fused_update(const Tensor& param, const Tensor& grad, const std::array<Tens
   const T* const gp = g.data_ptr<T>();
   std::array<T*, N> sp;
   for (size_t k = 0; k < N; ++k) sp[k] = buffers[k].defined() ? buffers[k].template data_ptr<T>() : nullptr;
-  nabla::detail::parallel_for(param.numel(), nabla::detail::kParallelGrain, [&](int64_t b, int64_t e) {
+  nabla::detail::parallel_for(param.numel(), kUpdateGrain, [&](int64_t b, int64_t e) {
     std::array<T*, N> s;
     for (size_t k = 0; k < N; ++k) s[k] = sp[k] ? sp[k] + b : nullptr;
     kernel(pp + b, gp + b, s, e - b);

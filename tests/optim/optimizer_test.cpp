@@ -123,14 +123,14 @@ TEST(OptimizerGolden, TrajectoriesFloat32) {
 }
 
 TEST(OptimizerGolden, LargeTensorsSplitAcrossThreads) {
-  // 6000 copies: the weight has 36000 elements, above the parallel grain. The cases
+  // 24000 copies: the weight has 144000 elements, above the parallel grain. The cases
   // cover every optimizer with most of its options on.
   const std::set<std::string> cases = {"sgd_maximize",  "sgd_nesterov", "sgd_groups", "adam_maximize",
                                        "adamw_amsgrad", "rmsprop_all",  "adagrad_all"};
   for (const json& c : golden()["optimizers"]) {
     if (!cases.count(c["name"])) continue;
-    run_case(c, Problem(kFloat64, 6000));
-    run_case(c, Problem(kFloat32, 6000));
+    run_case(c, Problem(kFloat64, 24000));
+    run_case(c, Problem(kFloat32, 24000));
   }
 }
 
