@@ -4,62 +4,35 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "nabla/nabla.h"
 #include "nabla/nn/loss.h"
+#include "tests/golden.h"
 
 namespace nabla::nn {
 namespace {
 
 namespace F = functional;
-using json = nlohmann::json;
+using nabla::testing::json;
 
-const json& golden() {
-  static const json data = [] {
-    std::ifstream in(NABLA_TEST_DATA "/golden_losses.json");
-    EXPECT_TRUE(in.good()) << "cannot open " NABLA_TEST_DATA "/golden_losses.json";
-    return in.good() ? json::parse(in) : json{{"cases", json::array()}};
-  }();
-  return data;
-}
+using nabla::testing::number;
+using nabla::testing::tensor_of;
 
-double number(const json& v) {
-  if (!v.is_string()) return v.get<double>();
-  const std::string s = v.get<std::string>();
-  if (s == "nan") return NAN;
-  return s == "inf" ? INFINITY : -INFINITY;
-}
-
-Shape shape_of(const json& t) { return Shape(t["shape"].get<std::vector<int64_t>>()); }
+const json& golden() { return nabla::testing::golden("golden_losses.json"); }
 
 Tensor decode(const json& t, bool requires_grad) {
-  if (t["dtype"] == "int64") return from_vector(t["data"].get<std::vector<int64_t>>(), shape_of(t));
-  std::vector<double> v;
-  for (const json& x : t["data"]) v.push_back(number(x));
-  Tensor out = from_vector(v, shape_of(t));
+  Tensor out = tensor_of(t);
   if (requires_grad) out.requires_grad_();
   return out;
 }
 
 void expect_close(const Tensor& got, const json& expected, const std::string& what) {
-  ASSERT_EQ(got.shape(), shape_of(expected)) << what;
   ASSERT_EQ(got.dtype(), kFloat64) << what;
-  const std::vector<double> g = got.to_vector<double>();
-  for (size_t i = 0; i < g.size(); ++i) {
-    const double e = number(expected["data"][i]);
-    if (std::isnan(e) || std::isinf(e)) {
-      EXPECT_TRUE(std::isnan(e) ? std::isnan(g[i]) : g[i] == e)
-          << what << "[" << i << "]: " << g[i] << " vs " << e;
-    } else {
-      EXPECT_NEAR(g[i], e, 1e-10 * std::abs(e) + 1e-14) << what << "[" << i << "]";
-    }
-  }
+  nabla::testing::expect_close(got, expected, 1e-10, 1e-14, what);
 }
 
 Reduction reduction_of(const json& options) {

@@ -192,7 +192,9 @@ TEST(LossGradcheck, RecordedBackwardMatchesFusedBackward) {
       const auto recorded = autograd::grad({out}, {x, y, p}, {g}, false, true, true);
       for (size_t i = 0; i < fused.size(); ++i) {
         ASSERT_EQ(fused[i].defined(), recorded[i].defined());
-        if (fused[i].defined()) EXPECT_TRUE(allclose(fused[i], recorded[i], 1e-12, 1e-14)) << "input " << i;
+        if (fused[i].defined()) {
+          EXPECT_TRUE(allclose(fused[i], recorded[i], 1e-12, 1e-14)) << "input " << i;
+        }
       }
     }
   }

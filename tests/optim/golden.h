@@ -4,25 +4,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
-#include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "nabla/nabla.h"
 #include "nabla/optim/optim.h"
+#include "tests/golden.h"
 
 namespace nabla::optim::testing {
 
-using nlohmann::json;
+using nabla::testing::json;
 
-inline const json& golden() {
-  static const json data = [] {
-    std::ifstream in(NABLA_TEST_DATA "/golden_optim.json");
-    if (!in) throw std::runtime_error("cannot open " NABLA_TEST_DATA "/golden_optim.json");
-    return json::parse(in);
-  }();
-  return data;
-}
+inline const json& golden() { return nabla::testing::golden("golden_optim.json"); }
 
 inline Shape shape_of(const json& j) {
   Shape s;
@@ -32,7 +25,7 @@ inline Shape shape_of(const json& j) {
 
 // A tensor of `shape` and `dtype` holding the JSON numbers.
 inline Tensor tensor_of(const json& values, const Shape& shape, DType dtype = kFloat64) {
-  return from_vector(values.get<std::vector<double>>(), shape).to(dtype);
+  return from_vector(nabla::testing::numbers(values), shape).to(dtype);
 }
 
 // Every element of t is within tol · max(1, |expected|) of expected; reports the first

@@ -77,7 +77,7 @@ class StepLR : public LRScheduler {
 
 // lr *= gamma at each milestone epoch (a milestone listed k times multiplies by gamma^k).
 struct MultiStepLROptions {
-  std::vector<int64_t> milestones;
+  std::vector<int64_t> milestones{};
   double gamma = 0.1;
 };
 class MultiStepLR : public LRScheduler {
@@ -144,7 +144,7 @@ enum class AnnealStrategy { cos, linear };
 // PyTorch's extra keys "initial_lr", "max_lr", "min_lr" ("max_momentum",
 // "base_momentum").
 struct OneCycleLROptions {
-  std::vector<double> max_lr;  // required
+  std::vector<double> max_lr{};  // required
   int64_t total_steps = 0;     // or epochs * steps_per_epoch
   int64_t epochs = 0;
   int64_t steps_per_epoch = 0;

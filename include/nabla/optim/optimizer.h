@@ -91,8 +91,8 @@ struct ParamGroup {
 // A group to add: its parameters and the hyper-parameters in which it differs from the
 // optimizer's defaults, e.g. {.params = biases, .options = {{"weight_decay", 0}}}.
 struct ParamGroupSpec {
-  std::vector<Tensor> params;
-  GroupOptions options;
+  std::vector<Tensor> params{};
+  GroupOptions options{};
 };
 
 class Optimizer {

@@ -50,16 +50,16 @@ struct GaussianNLLLossOptions {
 // -weight (target log(input) + (1 - target) log(1 - input)), each log clamped to >= -100.
 // weight broadcasts to the input's shape.
 struct BCELossOptions {
-  Tensor weight;
+  Tensor weight{};
   Reduction reduction = Reduction::Mean;
 };
 
 // Binary cross-entropy of sigmoid(input), computed from the logits in a stable form.
 // pos_weight scales the positive term and broadcasts along the last dims (one per class).
 struct BCEWithLogitsLossOptions {
-  Tensor weight;
+  Tensor weight{};
   Reduction reduction = Reduction::Mean;
-  Tensor pos_weight;
+  Tensor pos_weight{};
 };
 
 // input holds log-probabilities [N, C] or [N, C, d1, ...] (or [C]); target the int64
@@ -67,7 +67,7 @@ struct BCEWithLogitsLossOptions {
 // ignore_index contribute nothing; the mean divides by the summed weight of the
 // targets that count (their number when there is no weight).
 struct NLLLossOptions {
-  Tensor weight;  // [C]
+  Tensor weight{};  // [C]
   int64_t ignore_index = -100;
   Reduction reduction = Reduction::Mean;
 };
@@ -77,7 +77,7 @@ struct NLLLossOptions {
 // probabilities of the input's shape; label_smoothing mixes the target with the
 // uniform distribution. With probabilities the mean divides by the batch size.
 struct CrossEntropyLossOptions {
-  Tensor weight;  // [C]
+  Tensor weight{};  // [C]
   int64_t ignore_index = -100;
   Reduction reduction = Reduction::Mean;
   double label_smoothing = 0.0;
