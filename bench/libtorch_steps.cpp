@@ -18,39 +18,52 @@ struct Workload {
   int iters;
 };
 
-Workload seed_ffn() {
-  torch::manual_seed(0);
-  auto model = torch::nn::Sequential(torch::nn::Linear(4, 200), torch::nn::Sigmoid(), torch::nn::Linear(200, 300),
-                                     torch::nn::Sigmoid(), torch::nn::Linear(300, 1));
-  auto opt = std::make_shared<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(1e-4));
-  auto x = torch::randn({10, 4}), y = torch::randn({10, 1});
+using Loss = torch::Tensor (*)(const torch::Tensor&, const torch::Tensor&);
+
+// zero_grad, forward, loss, backward, update on the fixed batch (x, y).
+Workload training_step(torch::nn::Sequential model, std::shared_ptr<torch::optim::Optimizer> opt, Loss loss_fn,
+                       torch::Tensor x, torch::Tensor y, int iters) {
   auto last = std::make_shared<double>(0);
   return {[=]() mutable {
             opt->zero_grad();
-            auto loss = torch::mean(torch::pow(model->forward(x) - y, 2));
+            auto loss = loss_fn(model->forward(x), y);
             loss.backward();
             opt->step();
             *last = loss.item<double>();
           },
-          [last] { return *last; }, 2000};
+          [last] { return *last; }, iters};
+}
+
+torch::Tensor mse(const torch::Tensor& p, const torch::Tensor& y) { return torch::mse_loss(p, y); }
+torch::Tensor cross_entropy(const torch::Tensor& p, const torch::Tensor& y) {
+  return torch::nn::functional::cross_entropy(p, y);
+}
+
+template <class Optimizer, class Options>
+Workload seed_ffn(Options options) {
+  torch::manual_seed(0);
+  auto model = torch::nn::Sequential(torch::nn::Linear(4, 200), torch::nn::Sigmoid(), torch::nn::Linear(200, 300),
+                                     torch::nn::Sigmoid(), torch::nn::Linear(300, 1));
+  auto opt = std::make_shared<Optimizer>(model->parameters(), options);
+  auto x = torch::randn({10, 4}), y = torch::randn({10, 1});
+  return training_step(model, opt, mse, x, y, 2000);
 }
 
 Workload wide_mlp() {
   torch::manual_seed(0);
   auto model = torch::nn::Sequential(torch::nn::Linear(784, 1024), torch::nn::ReLU(), torch::nn::Linear(1024, 1024),
                                      torch::nn::ReLU(), torch::nn::Linear(1024, 10));
-  auto opt = std::make_shared<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(1e-2));
+  auto opt = std::make_shared<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(1e-3));
   auto x = torch::randn({256, 784});
   auto y = torch::randint(0, 10, {256});
-  auto last = std::make_shared<double>(0);
-  return {[=]() mutable {
-            opt->zero_grad();
-            auto loss = torch::nn::functional::cross_entropy(model->forward(x), y);
-            loss.backward();
-            opt->step();
-            *last = loss.item<double>();
-          },
-          [last] { return *last; }, 20};
+  return training_step(model, opt, cross_entropy, x, y, 20);
+}
+
+Workload make_workload(const std::string& id) {
+  if (id == "W1") return seed_ffn<torch::optim::SGD>(torch::optim::SGDOptions(1e-4));
+  if (id == "W1A") return seed_ffn<torch::optim::Adam>(torch::optim::AdamOptions(1e-3));
+  if (id == "W2") return wide_mlp();
+  return {};
 }
 
 }  // namespace
@@ -69,10 +82,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (ids.empty()) ids = {"W1", "W2"};
+  if (ids.empty()) ids = {"W1", "W1A", "W2"};
   torch::set_num_threads(threads);
   for (const std::string& id : ids) {
-    Workload w = id == "W1" ? seed_ffn() : id == "W2" ? wide_mlp() : Workload{};
+    Workload w = make_workload(id);
     if (!w.step) {
       std::cerr << "libtorch_bench: unknown workload " << id << "\n";
       return 2;

@@ -13,46 +13,45 @@ import time
 import torch
 
 
+def training_step(model, opt, loss_fn, x, y):
+    """zero_grad, forward, loss, backward, update on the fixed batch (x, y)."""
+    state = {}
 
-def seed_ffn():
-    """W1: the seed network 4 -> 200 -> 300 -> 1 with sigmoids, batch 10, MSE, SGD lr 1e-4."""
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        state["loss"] = loss.item()
+
+    return step, state
+
+
+def seed_ffn(make_optimizer):
+    """The seed network 4 -> 200 -> 300 -> 1 with sigmoids, batch 10, MSE."""
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(4, 200), torch.nn.Sigmoid(), torch.nn.Linear(200, 300),
                                 torch.nn.Sigmoid(), torch.nn.Linear(300, 1))
-    opt = torch.optim.SGD(model.parameters(), lr=1e-4)
+    opt = make_optimizer(model.parameters())
     x, y = torch.randn(10, 4), torch.randn(10, 1)
-    state = {}
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = torch.mean((model(x) - y) ** 2)
-        loss.backward()
-        opt.step()
-        state["loss"] = loss.item()
-
-    return step, state
+    return training_step(model, opt, torch.nn.functional.mse_loss, x, y)
 
 
 def wide_mlp():
-    """W2: MLP 784 -> 1024 -> 1024 -> 10 with ReLU, batch 256, cross-entropy, SGD lr 1e-2."""
+    """W2: MLP 784 -> 1024 -> 1024 -> 10 with ReLU, batch 256, cross-entropy, Adam lr 1e-3."""
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(784, 1024), torch.nn.ReLU(), torch.nn.Linear(1024, 1024),
                                 torch.nn.ReLU(), torch.nn.Linear(1024, 10))
-    opt = torch.optim.SGD(model.parameters(), lr=1e-2)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     x, y = torch.randn(256, 784), torch.randint(0, 10, (256,))
-    state = {}
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = torch.nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-        state["loss"] = loss.item()
-
-    return step, state
+    return training_step(model, opt, torch.nn.functional.cross_entropy, x, y)
 
 
-WORKLOADS = {"W1": seed_ffn, "W2": wide_mlp}
+WORKLOADS = {
+    "W1": lambda: seed_ffn(lambda p: torch.optim.SGD(p, lr=1e-4)),
+    "W1A": lambda: seed_ffn(lambda p: torch.optim.Adam(p, lr=1e-3)),
+    "W2": wide_mlp,
+}
 
 
 def main():
