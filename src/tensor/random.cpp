@@ -157,11 +157,12 @@ Tensor bernoulli(const Shape& shape, double p, TensorOptions o) {
   return with_grad(fill_random(empty(shape, {.dtype = o.dtype}), "bernoulli", [&] { return g.uniform() < p ? 1.0 : 0.0; }), o);
 }
 
-Tensor randperm(int64_t n) {
+Tensor randperm(int64_t n) { return randperm(n, default_generator()); }
+
+Tensor randperm(int64_t n, Generator& g) {
   NABLA_CHECK(n >= 0, "randperm", "n must be non-negative, got ", n);
   Tensor out = arange(0, static_cast<double>(n), 1, {.dtype = kInt64});
   int64_t* p = out.data_ptr<int64_t>();
-  Generator& g = default_generator();
   for (int64_t i = n - 1; i > 0; --i) {  // Fisher-Yates
     const auto j = static_cast<int64_t>(g.next_u64() % static_cast<uint64_t>(i + 1));
     std::swap(p[i], p[j]);

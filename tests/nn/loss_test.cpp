@@ -19,23 +19,12 @@ namespace {
 
 namespace F = functional;
 using autograd::Function;
+using testing::expect_error;
 using testing::f64;
 using testing::param;
 using testing::rand_param;
 
 constexpr Reduction kReductions[] = {Reduction::None, Reduction::Mean, Reduction::Sum};
-
-// Runs f, which must throw nabla::Error with every one of `parts` in its message.
-template <class Fn>
-void expect_error(Fn&& f, std::initializer_list<std::string> parts) {
-  try {
-    f();
-    ADD_FAILURE() << "no nabla::Error thrown";
-  } catch (const Error& e) {
-    for (const std::string& p : parts)
-      EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
-  }
-}
 
 Tensor labels(const std::vector<int64_t>& v) { return from_vector(v, {static_cast<int64_t>(v.size())}); }
 

@@ -323,6 +323,23 @@ TEST(Random, Randperm) {
   EXPECT_THROW(randperm(-1), Error);
 }
 
+TEST(Random, RandpermFromItsOwnGenerator) {
+  manual_seed(3);
+  const Tensor global_next = randperm(50);
+  manual_seed(3);
+  Generator a(11), b(11), c(12);
+  const Tensor p = randperm(50, a);
+  EXPECT_TRUE(equal(p, randperm(50, b)));
+  EXPECT_FALSE(equal(p, randperm(50, c)));
+  EXPECT_FALSE(equal(p, randperm(50, a)));  // the generator advanced
+  EXPECT_TRUE(equal(randperm(50), global_next));  // the global generator was not used
+  std::vector<int64_t> v = p.to_vector<int64_t>();
+  std::sort(v.begin(), v.end());
+  EXPECT_EQ(v.front(), 0);
+  EXPECT_EQ(std::unique(v.begin(), v.end()) - v.begin(), 50);
+  EXPECT_THROW(randperm(-1, a), Error);
+}
+
 TEST(Random, GeneratorStateRoundTrip) {
   Generator g(42);
   g.normal();  // leaves the second Box-Muller variate cached: part of the state

@@ -1,9 +1,11 @@
 #pragma once
 // Small helpers shared by the tensor tests: float64 tensors from literals, deterministic
-// random parameters, value comparison and gradient-check assertions.
+// random parameters, value comparison, error-message and gradient-check assertions.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <initializer_list>
+#include <string>
 #include <vector>
 
 #include "nabla/nabla.h"
@@ -45,6 +47,18 @@ inline void expect_values(const Tensor& t, const std::vector<double>& expected, 
     } else {
       EXPECT_NEAR(got[i], expected[i], tol * std::max(1.0, std::abs(expected[i]))) << "element " << i;
     }
+  }
+}
+
+// Runs f, which must throw nabla::Error with every one of `parts` in its message.
+template <class Fn>
+void expect_error(Fn&& f, std::initializer_list<std::string> parts) {
+  try {
+    f();
+    ADD_FAILURE() << "no nabla::Error thrown";
+  } catch (const Error& e) {
+    for (const std::string& p : parts)
+      EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
   }
 }
 

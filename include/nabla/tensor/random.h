@@ -41,8 +41,9 @@ Tensor randn_like(const Tensor& t);
 // Each element is 1 with the probability given by `p` (same shape), else 0.
 Tensor bernoulli(const Tensor& p);
 Tensor bernoulli(const Shape& shape, double p, TensorOptions options = {});
-// A random permutation of 0..n-1 (int64).
+// A random permutation of 0..n-1 (int64), from the global generator or from `generator`.
 Tensor randperm(int64_t n);
+Tensor randperm(int64_t n, Generator& generator);
 
 // In-place fills used by initialisers (no autograd record).
 Tensor uniform_(const Tensor& t, double low = 0, double high = 1);
