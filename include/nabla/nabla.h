@@ -6,6 +6,7 @@
 #include "nabla/data/data.h"
 #include "nabla/nn/nn.h"
 #include "nabla/optim/optim.h"
+#include "nabla/train/train.h"
 #include "nabla/tensor/dtype.h"
 #include "nabla/tensor/error.h"
 #include "nabla/tensor/factory.h"

@@ -1,0 +1,68 @@
+#pragma once
+// The callbacks Keras users reach for. Each is a train::Callback for TrainerOptions::callbacks.
+#include <string>
+
+#include "nabla/nn/module.h"
+#include "nabla/optim/early_stopping.h"
+#include "nabla/optim/lr_scheduler.h"
+#include "nabla/train/callback.h"
+
+namespace nabla::train {
+
+struct EarlyStoppingOptions {
+  std::string monitor = "val_loss";
+  int64_t patience = 10;
+  double min_delta = 0;
+  optim::Mode mode = optim::Mode::min;
+  // At the end of training, load the weights of the best epoch back into the model.
+  bool restore_best_weights = false;
+};
+
+// Stops training once `monitor` has not improved for `patience` epochs (optim::EarlyStopping's
+// rule). A missing monitored value is an error naming the values there are.
+class EarlyStopping : public Callback {
+ public:
+  explicit EarlyStopping(EarlyStoppingOptions options = {});
+  void on_epoch_end(Trainer& trainer, int64_t epoch, Logs& logs) override;
+  void on_train_end(Trainer& trainer) override;
+
+  const optim::EarlyStopping& rule() const { return rule_; }
+  // The epoch (0-based, counted like Trainer::epoch) with the best value; -1 before any.
+  int64_t best_epoch() const { return best_epoch_; }
+
+ private:
+  EarlyStoppingOptions options_;
+  optim::EarlyStopping rule_;
+  int64_t best_epoch_ = -1;
+  nn::StateDict best_weights_;
+};
+
+// Steps an LR scheduler after every epoch (or, with per_batch, every batch: OneCycleLR).
+class LRSchedulerCallback : public Callback {
+ public:
+  explicit LRSchedulerCallback(optim::LRScheduler& scheduler, bool per_batch = false)
+      : scheduler_(scheduler), per_batch_(per_batch) {}
+  void on_batch_end(Trainer&, const BatchLogs&) override;
+  void on_epoch_end(Trainer&, int64_t epoch, Logs& logs) override;
+
+ private:
+  optim::LRScheduler& scheduler_;
+  bool per_batch_;
+};
+
+// Steps ReduceLROnPlateau with the monitored value after every epoch.
+class ReduceLROnPlateauCallback : public Callback {
+ public:
+  explicit ReduceLROnPlateauCallback(optim::ReduceLROnPlateau& scheduler, std::string monitor = "val_loss")
+      : scheduler_(scheduler), monitor_(std::move(monitor)) {}
+  void on_epoch_end(Trainer&, int64_t epoch, Logs& logs) override;
+
+ private:
+  optim::ReduceLROnPlateau& scheduler_;
+  std::string monitor_;
+};
+
+// logs[name], or a nabla::Error from `who` naming the values there are.
+double monitored(const Logs& logs, const std::string& name, const char* who);
+
+}  // namespace nabla::train

@@ -1,0 +1,93 @@
+#pragma once
+// The high-level training loop one seed teaches (Keras's fit / evaluate / predict), built
+// on the plain zero_grad / forward / backward / step loop:
+//
+//   auto loss = [](const Tensor& logits, const Tensor& labels) { return nn::functional::cross_entropy(logits, labels); };
+//   train::Trainer trainer(model, optimizer, loss, {.epochs = 10, .metrics = {{"accuracy", data::accuracy}},
+//                                                   .callbacks = {std::make_shared<train::EarlyStopping>()}});
+//   train::History history = trainer.fit(train_loader, &validation_loader);
+//   double best = history["val_accuracy"].back();
+//
+// Losses are averaged over samples (the batch means weighted by batch size). Metrics are
+// computed on the whole epoch's outputs and targets at once, so RMSE or R² are exact, not
+// averages of per-batch values. A non-finite loss stops training with an error.
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nabla/data/dataloader.h"
+#include "nabla/nn/unary_module.h"
+#include "nabla/optim/optimizer.h"
+#include "nabla/train/callback.h"
+
+namespace nabla::train {
+
+using LossFunction = std::function<Tensor(const Tensor& output, const Tensor& target)>;
+using MetricFunction = std::function<double(const Tensor& output, const Tensor& target)>;
+
+// Keras's History.history: one value per epoch for each name of the epoch logs.
+class History {
+ public:
+  void append(const Logs& logs);
+  // The values of `name`, one per epoch; throws nabla::Error naming the known ones.
+  const std::vector<double>& operator[](const std::string& name) const;
+  bool contains(const std::string& name) const { return values_.contains(name); }
+  int64_t epochs() const { return epochs_; }
+  const std::map<std::string, std::vector<double>>& values() const { return values_; }
+
+ private:
+  std::map<std::string, std::vector<double>> values_;
+  int64_t epochs_ = 0;
+};
+
+struct TrainerOptions {
+  int64_t epochs = 1;
+  std::vector<std::pair<std::string, MetricFunction>> metrics{};
+  std::vector<std::shared_ptr<Callback>> callbacks{};
+  // A ProgressBar on standard output (a live bar on a terminal, a line per epoch otherwise).
+  bool progress_bar = true;
+};
+
+class Trainer {
+ public:
+  Trainer(nn::UnaryModule& model, optim::Optimizer& optimizer, LossFunction loss, TrainerOptions options = {});
+
+  // Trains for options.epochs more epochs (fewer if a callback stops it), validating after
+  // each when `validation` is given; returns the history of every fit so far.
+  const History& fit(data::DataLoader& train, data::DataLoader* validation = nullptr);
+  // "loss" and each metric over the loader, in eval mode without recording gradients.
+  Logs evaluate(data::DataLoader& loader);
+  // The model's outputs for every batch, concatenated along dim 0, in eval mode.
+  Tensor predict(data::DataLoader& loader);
+
+  // Asks fit() to stop once the current epoch ends (what EarlyStopping calls).
+  void stop_training() { stop_ = true; }
+  bool stop_requested() const { return stop_; }
+
+  nn::UnaryModule& model() { return model_; }
+  optim::Optimizer& optimizer() { return optimizer_; }
+  const History& history() const { return history_; }
+  // Epochs trained so far (the next epoch's 0-based index); set it when resuming.
+  int64_t epoch() const { return epoch_; }
+  void set_epoch(int64_t epoch);
+  const TrainerOptions& options() const { return options_; }
+
+ private:
+  struct Pass;
+  Pass run_pass(data::DataLoader& loader, bool training);
+  Logs logs_of(const Pass& pass) const;
+  void check_finite(double loss, int64_t batch) const;
+
+  nn::UnaryModule& model_;
+  optim::Optimizer& optimizer_;
+  LossFunction loss_;
+  TrainerOptions options_;
+  std::vector<std::shared_ptr<Callback>> callbacks_;  // options' plus the progress bar
+  History history_;
+  int64_t epoch_ = 0;
+  bool stop_ = false;
+};
+
+}  // namespace nabla::train
