@@ -3,6 +3,7 @@
 #include "nabla/autograd/engine.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/autograd/gradcheck.h"
+#include "nabla/io/io.h"
 #include "nabla/nn/nn.h"
 #include "nabla/optim/optim.h"
 #include "nabla/tensor/dtype.h"
