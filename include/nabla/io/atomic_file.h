@@ -1,0 +1,21 @@
+#pragma once
+// Writing a file so that a reader (or a crash) sees either the old contents or the new
+// ones, never a mixture or a torn file:
+//
+//   io::write_atomically("model.safetensors", [&](std::ostream& out) { out.write(...); });
+//
+// The writer fills a temporary file created next to the target (same directory, so the
+// same file system), which is then flushed to disk (fsync), renamed over the target, and
+// the directory entry made durable (fsync of the directory). If the writer throws, or
+// any write, fsync or rename fails, the temporary file is removed, the target keeps its
+// old contents (or stays absent), and the error propagates: the writer's own exception
+// as is, an I/O failure as nabla::Error naming the file and the system's reason.
+#include <filesystem>
+#include <functional>
+#include <ostream>
+
+namespace nabla::io {
+
+void write_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& writer);
+
+}  // namespace nabla::io
