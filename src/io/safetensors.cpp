@@ -92,7 +92,8 @@ const json* field(const json& object, const char* key) {
 class InputFile {
  public:
   explicit InputFile(const std::filesystem::path& path) : where_(message_prefix(path)) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Non-blocking, so that a FIFO at `path` is refused below instead of waiting for a writer.
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     NABLA_CHECK(fd_ >= 0, kLoad, "cannot open '", path.string(), "': ", std::strerror(errno));
     struct stat st {};
     if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -1,8 +1,8 @@
 #include "nabla/io/safetensors.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "nabla/nabla.h"
@@ -145,6 +145,8 @@ TEST(Safetensors, LengthFieldsThatLieAreErrorsNotAllocations) {
                {"larger than the rest of the file"});
   expect_error([&] { load_safetensors(dir / "absent"); }, {"cannot open", "No such file"});
   expect_error([&] { load_safetensors(dir.path()); }, {"not a regular file"});
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0600), 0);
+  expect_error([&] { load_safetensors(dir / "fifo"); }, {"not a regular file"});  // and no wait for a writer
 }
 
 TEST(Safetensors, EveryTruncationAndByteCorruptionIsCaughtOrHarmless) {

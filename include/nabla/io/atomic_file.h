@@ -9,7 +9,8 @@
 // the directory entry made durable (fsync of the directory). If the writer throws, or
 // any write, fsync or rename fails, the temporary file is removed, the target keeps its
 // old contents (or stays absent), and the error propagates: the writer's own exception
-// as is, an I/O failure as nabla::Error naming the file and the system's reason.
+// as is, an I/O failure as nabla::Error naming the file and the system's reason. A symbolic
+// link at `path` is replaced by the new file, not followed.
 #include <filesystem>
 #include <functional>
 #include <ostream>
