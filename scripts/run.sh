@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The main job: builds nabla (Release) and runs the demo, examples/seed_network.cpp, whose
-# output is also written to out/seed_network.txt.
+# The main job: installs what is needed, extracts the real data sets, builds nabla (Release)
+# and runs every seed example with `nabla run all`; results (and, later, figures) go to out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/fetch-data.sh
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
-cmake --build build -j"$(nproc)" --target seed_network
+cmake --build build -j"$(nproc)" --target nabla_cli
 mkdir -p out
-build/seed_network | tee out/seed_network.txt
+build/bin/nabla run all --out out | tee out/run.log

@@ -1,0 +1,38 @@
+#include "examples/example.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include "nabla/tensor/error.h"
+
+namespace nabla::examples {
+namespace {
+
+// A function-local static, so registrations from other files' static initialisers never
+// see it unconstructed.
+std::vector<Example>& registry() {
+  static std::vector<Example> examples;
+  return examples;
+}
+
+}  // namespace
+
+Registration::Registration(Example example) {
+  auto& all = registry();
+  all.push_back(std::move(example));
+  std::sort(all.begin(), all.end(), [](const Example& a, const Example& b) { return a.name < b.name; });
+}
+
+const std::vector<Example>& all_examples() { return registry(); }
+
+const Example& find_example(const std::string& name) {
+  for (const Example& e : registry())
+    if (e.name == name) return e;
+  std::string names;
+  for (const Example& e : registry()) names += (names.empty() ? "" : ", ") + e.name;
+  detail::fail("nabla run", "no example called '", name, "' (there are: ", names, ")");
+}
+
+std::ostream& log_of(const Settings& settings) { return settings.log != nullptr ? *settings.log : std::cout; }
+
+}  // namespace nabla::examples

@@ -1,0 +1,60 @@
+#pragma once
+// The seed examples that `nabla run` reproduces. Each examples/*.cpp defines one example and
+// registers it with a static Registration; the `nabla` command (apps/nabla.cpp) lists and
+// runs them, and writes each one's metrics and checks to its output folder.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nabla::examples {
+
+// What the command line sets; an unset value means the example's own default.
+struct Settings {
+  std::filesystem::path out_dir{};   // this example's folder for figures and results
+  std::filesystem::path data_dir{};  // where scripts/fetch-data.sh put the real data sets
+  uint64_t seed = 0;
+  std::optional<int64_t> epochs{};
+  std::optional<int64_t> batch_size{};
+  std::optional<double> lr{};
+  bool full = false;  // the long version of the run, where the default is shortened
+  std::ostream* log = nullptr;  // progress and results; standard output when null
+};
+
+// A success criterion of the example (from ../shared/examples-spec.md or the issue) and
+// whether the run met it.
+struct Check {
+  std::string criterion;
+  double value = 0;
+  bool met = false;
+};
+
+struct Outcome {
+  std::vector<std::pair<std::string, double>> metrics{};
+  std::vector<Check> checks{};
+};
+
+struct Example {
+  std::string name;   // as typed on the command line: "house-prices"
+  std::string seed;   // the seed it comes from: "003 (Robert, Deep Learning)"
+  std::string title;  // one line for `nabla list`
+  std::function<Outcome(const Settings&)> run;
+};
+
+// Every registered example, sorted by name.
+const std::vector<Example>& all_examples();
+// The example called `name`; throws nabla::Error listing the names there are.
+const Example& find_example(const std::string& name);
+
+struct Registration {
+  explicit Registration(Example example);
+};
+
+// The stream examples write their progress to.
+std::ostream& log_of(const Settings& settings);
+
+}  // namespace nabla::examples
