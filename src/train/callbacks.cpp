@@ -1,5 +1,8 @@
 #include "nabla/train/callbacks.h"
 
+#include <limits>
+#include <utility>
+
 #include "nabla/train/trainer.h"
 
 namespace nabla::train {
@@ -46,6 +49,33 @@ void LRSchedulerCallback::on_epoch_end(Trainer&, int64_t, Logs&) {
 
 void ReduceLROnPlateauCallback::on_epoch_end(Trainer&, int64_t, Logs& logs) {
   scheduler_.step(monitored(logs, monitor_, "ReduceLROnPlateauCallback"));
+}
+
+ModelCheckpoint::ModelCheckpoint(ModelCheckpointOptions options)
+    : options_(std::move(options)),
+      best_(options_.mode == optim::Mode::min ? std::numeric_limits<double>::infinity()
+                                              : -std::numeric_limits<double>::infinity()) {
+  NABLA_CHECK(!options_.path.empty(), "ModelCheckpoint", "no path");
+  NABLA_CHECK(options_.every_n_epochs >= 1, "ModelCheckpoint", "every_n_epochs must be >= 1, got ",
+              options_.every_n_epochs);
+}
+
+void ModelCheckpoint::on_epoch_end(Trainer& trainer, int64_t epoch, Logs& logs) {
+  if ((epoch + 1) % options_.every_n_epochs != 0) return;
+  if (!options_.monitor.empty()) {
+    const double value = monitored(logs, options_.monitor, "ModelCheckpoint");
+    const bool improved = options_.mode == optim::Mode::min ? value < best_ : value > best_;
+    if (!improved) return;  // also when value is NaN
+    best_ = value;
+  }
+  std::string path = options_.path.string();
+  if (const size_t at = path.find("{epoch}"); at != std::string::npos)
+    path.replace(at, 7, std::to_string(epoch + 1));
+  io::save_checkpoint(path, {.model = &trainer.model(),
+                             .optimizer = &trainer.optimizer(),
+                             .scheduler = options_.scheduler,
+                             .epoch = epoch + 1});
+  last_saved_ = path;
 }
 
 }  // namespace nabla::train

@@ -1,7 +1,9 @@
 #pragma once
 // The callbacks Keras users reach for. Each is a train::Callback for TrainerOptions::callbacks.
+#include <filesystem>
 #include <string>
 
+#include "nabla/io/checkpoint.h"
 #include "nabla/nn/module.h"
 #include "nabla/optim/early_stopping.h"
 #include "nabla/optim/lr_scheduler.h"
@@ -60,6 +62,37 @@ class ReduceLROnPlateauCallback : public Callback {
  private:
   optim::ReduceLROnPlateau& scheduler_;
   std::string monitor_;
+};
+
+struct ModelCheckpointOptions {
+  // The checkpoint file; "{epoch}" in it becomes the 1-based epoch number, so every save
+  // keeps its own file (without it each save replaces the last, atomically).
+  std::filesystem::path path{};
+  int64_t every_n_epochs = 1;
+  // When set, save only at epochs where this value improves on the best so far (Keras's
+  // save_best_only); NaN never improves.
+  std::string monitor{};
+  optim::Mode mode = optim::Mode::min;
+  // Saved too, so that training resumes with it (an LR scheduler, EarlyStopping, ...).
+  io::Stateful scheduler{};
+};
+
+// Saves a training checkpoint (io::save_checkpoint: model, optimizer, scheduler, epoch =
+// epochs done, the random generator) every N epochs or on a new best value. To resume: load
+// it into freshly built objects, then trainer.set_epoch(checkpoint.epoch) and
+// loader.set_epoch(checkpoint.epoch), and fit on. Callbacks run in the order given, so list
+// it after the callbacks whose state it saves (an LRSchedulerCallback steps at epoch end).
+class ModelCheckpoint : public Callback {
+ public:
+  explicit ModelCheckpoint(ModelCheckpointOptions options);
+  void on_epoch_end(Trainer& trainer, int64_t epoch, Logs& logs) override;
+  // The file written last; empty before the first save.
+  const std::filesystem::path& last_saved() const { return last_saved_; }
+
+ private:
+  ModelCheckpointOptions options_;
+  double best_;
+  std::filesystem::path last_saved_;
 };
 
 // logs[name], or a nabla::Error from `who` naming the values there are.
