@@ -1,0 +1,237 @@
+// RNN, LSTM, GRU and the cells against PyTorch 1.13 (tests/data/golden_rnn.json, written by
+// scripts/golden/make_rnn.py): outputs, final states and every gradient, through the fused
+// backward, through the differentiable recomputation that create_graph uses, and in float32.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "nabla/nabla.h"
+#include "tests/golden.h"
+
+namespace nabla::nn {
+namespace {
+
+using nabla::testing::json;
+using nabla::testing::tensor_of;
+
+const json& golden() { return nabla::testing::golden("golden_rnn.json"); }
+
+// How the gradients are taken: the fused backward in float64 or float32, or autograd::grad
+// with create_graph (which differentiates the layer recomputed with differentiable ops).
+enum class Path { kFused, kCreateGraph, kFloat32 };
+
+struct Tolerance {
+  double rel, abs;
+};
+
+Tolerance tolerance(Path path) {
+  return path == Path::kFloat32 ? Tolerance{1e-4, 1e-4} : Tolerance{1e-8, 1e-9};
+}
+
+std::string describe(const json& c, Path path) {
+  std::ostringstream os;
+  os << c["repr"].get<std::string>() << (c.contains("lengths") && !c["lengths"].is_null() ? " lengths" : "")
+     << (c.contains("h0") ? " h0" : "") << " x" << tensor_of(c["x"]).shape()
+     << (path == Path::kFused         ? " fused"
+         : path == Path::kCreateGraph ? " create_graph"
+                                      : " float32");
+  return os.str();
+}
+
+Tensor optional(const json& c, const char* key, DType dtype) {
+  return c.contains(key) ? tensor_of(c[key]).to(dtype).requires_grad_() : Tensor();
+}
+
+void load(Module& m, const json& c, DType dtype) {
+  StateDict sd;
+  for (const auto& [name, t] : c["params"].items()) sd.emplace_back(name, tensor_of(t).to(dtype));
+  m.load_state_dict(sd);
+}
+
+std::unique_ptr<RNNBase> make_layer(const json& c, DType dtype) {
+  const std::string kind = c["kind"];
+  const Shape w_ih = nabla::testing::shape_of(c["params"]["weight_ih_l0"]);
+  const int64_t gates = kind == "lstm" ? 4 : kind == "gru" ? 3 : 1;
+  const int64_t input = w_ih[1], hidden = w_ih[0] / gates, layers = c["num_layers"];
+  const bool bias = c["bias"], batch_first = c["batch_first"], bidirectional = c["bidirectional"];
+  std::unique_ptr<RNNBase> m;
+  if (kind == "lstm") {
+    m = std::make_unique<LSTM>(LSTMOptions{.input_size = input,
+                                           .hidden_size = hidden,
+                                           .num_layers = layers,
+                                           .bias = bias,
+                                           .batch_first = batch_first,
+                                           .dropout = 0,
+                                           .bidirectional = bidirectional,
+                                           .proj_size = c["proj_size"],
+                                           .dtype = dtype});
+  } else if (kind == "gru") {
+    m = std::make_unique<GRU>(GRUOptions{.input_size = input,
+                                         .hidden_size = hidden,
+                                         .num_layers = layers,
+                                         .bias = bias,
+                                         .batch_first = batch_first,
+                                         .dropout = 0,
+                                         .bidirectional = bidirectional,
+                                         .dtype = dtype});
+  } else {
+    m = std::make_unique<RNN>(RNNOptions{.input_size = input,
+                                         .hidden_size = hidden,
+                                         .num_layers = layers,
+                                         .nonlinearity = kind.substr(4),
+                                         .bias = bias,
+                                         .batch_first = batch_first,
+                                         .dropout = 0,
+                                         .bidirectional = bidirectional,
+                                         .dtype = dtype});
+  }
+  load(*m, c, dtype);
+  return m;
+}
+
+// RNN and GRU return (output, h_n); the LSTM also c_n.
+LSTMOutput run(RNNBase& m, const Tensor& x, const Tensor& h0, const Tensor& c0,
+               const std::vector<int64_t>& lengths) {
+  if (auto* lstm = dynamic_cast<LSTM*>(&m)) return (*lstm)(x, {h0, c0}, lengths);
+  auto* gru = dynamic_cast<GRU*>(&m);
+  const auto [y, h_n] = gru ? (*gru)(x, h0, lengths) : dynamic_cast<RNN&>(m)(x, h0, lengths);
+  return {y, h_n, {}};
+}
+
+// Compares the gradients of `inputs`  with the case's.
+void expect_grads(const Tensor& loss, const std::vector<Tensor>& inputs,
+                  const std::vector<const json*>& expected, Path path, const std::string& what) {
+  const Tolerance tol = tolerance(path);
+  std::vector<Tensor> grads;
+  if (path == Path::kCreateGraph) {
+    grads = autograd::grad({loss}, inputs, {}, false, true);
+    for (const Tensor& g : grads)
+      EXPECT_TRUE(g.requires_grad()) << what << ": create_graph result is not differentiable";
+  } else {
+    loss.backward();
+    for (const Tensor& t : inputs) grads.push_back(t.grad());
+  }
+  for (size_t i = 0; i < inputs.size(); ++i)
+    nabla::testing::expect_close(grads[i], *expected[i], tol.rel, tol.abs,
+                                 what + " gradient " + std::to_string(i));
+}
+
+void check_layer(const json& c, Path path) {
+  const DType dtype = path == Path::kFloat32 ? kFloat32 : kFloat64;
+  const std::string what = describe(c, path);
+  SCOPED_TRACE(what);
+  const Tolerance tol = tolerance(path);
+  std::unique_ptr<RNNBase> m = make_layer(c, dtype);
+  std::ostringstream os;
+  os << *m;
+  EXPECT_EQ(os.str(), c["repr"].get<std::string>());
+  const Tensor x = tensor_of(c["x"]).to(dtype).requires_grad_();
+  const Tensor h0 = optional(c, "h0", dtype), c0 = optional(c, "c0", dtype);
+  const std::vector<int64_t> lengths =
+      c["lengths"].is_null() ? std::vector<int64_t>{} : c["lengths"].get<std::vector<int64_t>>();
+  const LSTMOutput r = run(*m, x, h0, c0, lengths);
+  nabla::testing::expect_close(r.output, c["y"], tol.rel, tol.abs, what + " output");
+  nabla::testing::expect_close(r.h_n, c["h_n"], tol.rel, tol.abs, what + " h_n");
+  Tensor loss =
+      (r.output * tensor_of(c["gy"]).to(dtype)).sum() + (r.h_n * tensor_of(c["gh"]).to(dtype)).sum();
+  if (c.contains("c_n")) {
+    nabla::testing::expect_close(r.c_n, c["c_n"], tol.rel, tol.abs, what + " c_n");
+    loss = loss + (r.c_n * tensor_of(c["gc"]).to(dtype)).sum();
+  } else {
+    EXPECT_FALSE(r.c_n.defined());
+  }
+  std::vector<Tensor> inputs{x};
+  std::vector<const json*> expected{&c["gx"]};
+  if (h0.defined()) inputs.push_back(h0), expected.push_back(&c["gh0"]);
+  if (c0.defined()) inputs.push_back(c0), expected.push_back(&c["gc0"]);
+  for (const auto& [name, p] : m->named_parameters())
+    inputs.push_back(p), expected.push_back(&c["grads"][name]);
+  expect_grads(loss, inputs, expected, path, what);
+}
+
+TEST(RNNGolden, LayersMatchPyTorch) {
+  for (const json& c : golden()["layers"]) check_layer(c, Path::kFused);
+}
+
+TEST(RNNGolden, CreateGraphGradientsMatchPyTorch) {
+  for (const json& c : golden()["layers"]) check_layer(c, Path::kCreateGraph);
+}
+
+TEST(RNNGolden, Float32LayersMatchPyTorch) {
+  for (const json& c : golden()["layers"]) check_layer(c, Path::kFloat32);
+}
+
+std::unique_ptr<RNNCellBase> make_cell(const json& c, DType dtype) {
+  const std::string kind = c["kind"];
+  const Shape w_hh = nabla::testing::shape_of(c["params"]["weight_hh"]);
+  const int64_t input = nabla::testing::shape_of(c["params"]["weight_ih"])[1], hidden = w_hh[1];
+  const bool bias = c["bias"];
+  std::unique_ptr<RNNCellBase> m;
+  if (kind == "lstm")
+    m = std::make_unique<LSTMCell>(
+        LSTMCellOptions{.input_size = input, .hidden_size = hidden, .bias = bias, .dtype = dtype});
+  else if (kind == "gru")
+    m = std::make_unique<GRUCell>(
+        GRUCellOptions{.input_size = input, .hidden_size = hidden, .bias = bias, .dtype = dtype});
+  else
+    m = std::make_unique<RNNCell>(RNNCellOptions{.input_size = input,
+                                                 .hidden_size = hidden,
+                                                 .bias = bias,
+                                                 .nonlinearity = kind.substr(4),
+                                                 .dtype = dtype});
+  load(*m, c, dtype);
+  return m;
+}
+
+void check_cell(const json& c, Path path) {
+  const DType dtype = path == Path::kFloat32 ? kFloat32 : kFloat64;
+  const std::string what = describe(c, path);
+  SCOPED_TRACE(what);
+  const Tolerance tol = tolerance(path);
+  std::unique_ptr<RNNCellBase> m = make_cell(c, dtype);
+  std::ostringstream os;
+  os << *m;
+  EXPECT_EQ(os.str(), c["repr"].get<std::string>());
+  const Tensor x = tensor_of(c["x"]).to(dtype).requires_grad_();
+  const Tensor h0 = optional(c, "h0", dtype), c0 = optional(c, "c0", dtype);
+  // The hand-written loop of the seeds: three steps carrying the state.
+  LSTMState s{h0, c0};
+  std::vector<Tensor> hs;
+  for (int64_t k = 0; k < 3; ++k) {
+    if (auto* lstm = dynamic_cast<LSTMCell*>(m.get()))
+      s = (*lstm)(x[k], s);
+    else if (auto* gru = dynamic_cast<GRUCell*>(m.get()))
+      s.h = (*gru)(x[k], s.h);
+    else
+      s.h = (*dynamic_cast<RNNCell*>(m.get()))(x[k], s.h);
+    hs.push_back(s.h);
+  }
+  const Tensor h = stack(hs);
+  nabla::testing::expect_close(h, c["h"], tol.rel, tol.abs, what + " h");
+  Tensor loss = (h * tensor_of(c["gy"]).to(dtype)).sum();
+  if (c.contains("c")) {
+    nabla::testing::expect_close(s.c, c["c"], tol.rel, tol.abs, what + " c");
+    loss = loss + (s.c * tensor_of(c["gc"]).to(dtype)).sum();
+  }
+  std::vector<Tensor> inputs{x};
+  std::vector<const json*> expected{&c["gx"]};
+  if (h0.defined()) inputs.push_back(h0), expected.push_back(&c["gh0"]);
+  if (c0.defined()) inputs.push_back(c0), expected.push_back(&c["gc0"]);
+  for (const auto& [name, p] : m->named_parameters())
+    inputs.push_back(p), expected.push_back(&c["grads"][name]);
+  expect_grads(loss, inputs, expected, path, what);
+}
+
+TEST(RNNGolden, CellsMatchPyTorch) {
+  for (const json& c : golden()["cells"]) {
+    check_cell(c, Path::kFused);
+    check_cell(c, Path::kCreateGraph);
+    check_cell(c, Path::kFloat32);
+  }
+}
+
+}  // namespace
+}  // namespace nabla::nn
