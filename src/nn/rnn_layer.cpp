@@ -78,27 +78,16 @@ R* ptr(const Tensor& t) {
   return t.defined() ? t.data_ptr<R>() : nullptr;
 }
 
-// A bias as an array of n values, zeros when the layer has none.
-template <class R>
-struct Bias {
-  std::vector<R> zeros;
-  const R* data;
-  Bias(const Tensor& b, int64_t n) {
-    if (!b.defined()) zeros.assign(static_cast<size_t>(n), R(0));
-    data = b.defined() ? b.data_ptr<R>() : zeros.data();
-  }
-};
-
 // The pointers one forward step works on; rows of b are `*_ld` elements apart.
 template <class R>
 struct ForwardStep {
   R* gates;
   int64_t gates_ld;
-  const R* gh;  // h·W_hhᵀ, [B, G * H]
-  const R* bx;  // b_ih
-  const R* bh;  // b_hh
-  const R* hp;  // state before the step, [B, P]
-  R* hn;        // state after it
+  const R* gh;    // h·W_hhᵀ, [B, G * H]
+  const R* bias;  // b_ih + b_hh (the GRU's n gate: b_in only)
+  const R* bhn;   // the GRU's b_hn
+  const R* hp;    // state before the step, [B, P]
+  R* hn;          // state after it
   const R* cp;
   R* cn;
   R* m;  // LSTM with projection: o ⊙ tanh(c), projected after the loop
@@ -108,9 +97,54 @@ struct ForwardStep {
   int64_t t;
 };
 
+// The row kernels take restrict pointers (each gate's slice separately) so that GCC
+// vectorises them, vec::sigmoid and vec::tanh included. On entry the gate slices hold x·W_ihᵀ,
+// on exit the activated gates that backward needs.
 template <class R>
-R activate(RNNMode mode, R x) {
-  return mode == RNNMode::RNN_RELU ? (x > R(0) ? x : R(0)) : vec::tanh(x);
+void lstm_forward_row(R* __restrict gi, R* __restrict gf, R* __restrict gg, R* __restrict go,
+                      const R* __restrict q, const R* __restrict bias, const R* __restrict cp,
+                      R* __restrict cn, R* __restrict out, int64_t H) {
+  for (int64_t j = 0; j < H; ++j) {
+    const R i = vec::sigmoid(gi[j] + q[j] + bias[j]);
+    const R f = vec::sigmoid(gf[j] + q[H + j] + bias[H + j]);
+    const R g = vec::tanh(gg[j] + q[2 * H + j] + bias[2 * H + j]);
+    const R o = vec::sigmoid(go[j] + q[3 * H + j] + bias[3 * H + j]);
+    gi[j] = i;
+    gf[j] = f;
+    gg[j] = g;
+    go[j] = o;
+    const R c = f * cp[j] + i * g;
+    cn[j] = c;
+    out[j] = o * vec::tanh(c);
+  }
+}
+
+// Gate slices r, z, n and the fourth slice, which receives W_hn h + b_hn.
+template <class R>
+void gru_forward_row(R* __restrict gr, R* __restrict gz, R* __restrict gn, R* __restrict ghn,
+                     const R* __restrict q, const R* __restrict bias, const R* __restrict bhn,
+                     const R* __restrict hp, R* __restrict hn, int64_t H) {
+  for (int64_t j = 0; j < H; ++j) {
+    const R r = vec::sigmoid(gr[j] + q[j] + bias[j]);
+    const R z = vec::sigmoid(gz[j] + q[H + j] + bias[H + j]);
+    const R hh = q[2 * H + j] + bhn[j];
+    const R n = vec::tanh(gn[j] + bias[2 * H + j] + r * hh);
+    gr[j] = r;
+    gz[j] = z;
+    gn[j] = n;
+    ghn[j] = hh;
+    hn[j] = (R(1) - z) * n + z * hp[j];
+  }
+}
+
+template <class R>
+void rnn_forward_row(bool relu, const R* __restrict gx, const R* __restrict q, const R* __restrict bias,
+                     R* __restrict hn, int64_t H) {
+  if (relu) {
+    for (int64_t j = 0; j < H; ++j) hn[j] = std::max(gx[j] + q[j] + bias[j], R(0));
+  } else {
+    for (int64_t j = 0; j < H; ++j) hn[j] = vec::tanh(gx[j] + q[j] + bias[j]);
+  }
 }
 
 // The gates and the state update of one step for rows [b0, b1). A padded row keeps its
@@ -134,66 +168,51 @@ void forward_rows(RNNMode mode, const Dims& d, const ForwardStep<R>& s, int64_t 
       if (s.cn) std::copy(s.cp + b * H, s.cp + (b + 1) * H, s.cn + b * H);
       continue;
     }
-    const R *bx = s.bx, *bh = s.bh;
     if (mode == RNNMode::LSTM) {
-      const R* cp = s.cp + b * H;
-      R* cn = s.cn + b * H;
-      R* out = s.m ? s.m + b * H : hn;
-      for (int64_t j = 0; j < H; ++j) {
-        const R i = vec::sigmoid(g[j] + bx[j] + q[j] + bh[j]);
-        const R f = vec::sigmoid(g[H + j] + bx[H + j] + q[H + j] + bh[H + j]);
-        const R c = vec::tanh(g[2 * H + j] + bx[2 * H + j] + q[2 * H + j] + bh[2 * H + j]);
-        const R o = vec::sigmoid(g[3 * H + j] + bx[3 * H + j] + q[3 * H + j] + bh[3 * H + j]);
-        g[j] = i;
-        g[H + j] = f;
-        g[2 * H + j] = c;
-        g[3 * H + j] = o;
-        const R cell = f * cp[j] + i * c;
-        cn[j] = cell;
-        out[j] = o * vec::tanh(cell);
-      }
-      if (!s.m) std::copy(hn, hn + P, y);
+      lstm_forward_row(g, g + H, g + 2 * H, g + 3 * H, q, s.bias, s.cp + b * H, s.cn + b * H,
+                       s.m ? s.m + b * H : hn, H);
     } else if (mode == RNNMode::GRU) {
-      for (int64_t j = 0; j < H; ++j) {
-        const R r = vec::sigmoid(g[j] + bx[j] + q[j] + bh[j]);
-        const R z = vec::sigmoid(g[H + j] + bx[H + j] + q[H + j] + bh[H + j]);
-        const R hh = q[2 * H + j] + bh[2 * H + j];
-        const R n = vec::tanh(g[2 * H + j] + bx[2 * H + j] + r * hh);
-        g[j] = r;
-        g[H + j] = z;
-        g[2 * H + j] = n;
-        g[3 * H + j] = hh;
-        const R h = (R(1) - z) * n + z * hp[j];
-        hn[j] = h;
-        y[j] = h;
-      }
+      gru_forward_row(g, g + H, g + 2 * H, g + 3 * H, q, s.bias, s.bhn, hp, hn, H);
     } else {
-      for (int64_t j = 0; j < H; ++j) {
-        const R h = activate(mode, g[j] + bx[j] + q[j] + bh[j]);
-        hn[j] = h;
-        y[j] = h;
-      }
+      rnn_forward_row(mode == RNNMode::RNN_RELU, g, q, s.bias, hn, H);
     }
+    if (!s.m) std::copy(hn, hn + P, y);
   }
 }
 
-// The parameters of one direction as contiguous arrays.
-template <class R>
-struct Params {
-  Tensor w_ih, w_hh, w_hr;  // contiguous
-  Bias<R> bx, bh;
-  Params(const RNNDirectionWeights& w, int64_t gh)
+// The weights of one direction as contiguous arrays.
+struct Weights {
+  Tensor w_ih, w_hh, w_hr;
+  explicit Weights(const RNNDirectionWeights& w)
       : w_ih(w.w_ih.detach().contiguous()),
         w_hh(w.w_hh.detach().contiguous()),
-        w_hr(w.w_hr.defined() ? w.w_hr.detach().contiguous() : Tensor()),
-        bx(w.b_ih.defined() ? w.b_ih.detach().contiguous() : Tensor(), gh),
-        bh(w.b_hh.defined() ? w.b_hh.detach().contiguous() : Tensor(), gh) {}
+        w_hr(w.w_hr.defined() ? w.w_hr.detach().contiguous() : Tensor()) {}
+};
+
+// The biases as the forward kernels add them: b_ih + b_hh for every gate but the GRU's n,
+// which adds b_in to the input side and b_hn inside the reset (bhn).
+template <class R>
+struct Biases {
+  std::vector<R> sum, bhn;
+  Biases(RNNMode mode, const RNNDirectionWeights& w, const Dims& d)
+      : sum(static_cast<size_t>(d.gh()), R(0)), bhn(static_cast<size_t>(d.H), R(0)) {
+    const Tensor bi = w.b_ih.defined() ? w.b_ih.detach().contiguous() : Tensor();
+    const Tensor bh = w.b_hh.defined() ? w.b_hh.detach().contiguous() : Tensor();
+    if (!bi.defined()) return;
+    const R *pi = bi.data_ptr<R>(), *ph = bh.data_ptr<R>();
+    const int64_t n_gate = mode == RNNMode::GRU ? 2 * d.H : d.gh();
+    for (int64_t j = 0; j < d.gh(); ++j) sum[j] = pi[j] + (j < n_gate ? ph[j] : R(0));
+    if (mode == RNNMode::GRU) std::copy(ph + n_gate, ph + d.gh(), bhn.begin());
+  }
 };
 
 // One direction over the whole sequence; fills ws and this direction's columns of `y`.
 template <class R>
-void forward_direction(RNNMode mode, const Dims& d, int dir, const R* x, const Params<R>& p, const Tensor& h0,
-                       const Tensor& c0, const std::vector<int64_t>& len, Workspace& ws, R* y) {
+void forward_direction(RNNMode mode, const Dims& d, int dir, const R* x, const RNNDirectionWeights& w,
+                       const Tensor& h0, const Tensor& c0, const std::vector<int64_t>& len, Workspace& ws,
+                       R* y) {
+  const Weights p(w);
+  const Biases<R> bias(mode, w, d);
   const int64_t T = d.T, B = d.B, H = d.H, P = d.P, GH = d.gh(), W = d.gates_width();
   const int64_t rev = dir;
   ws.gates = detail::empty({d.rows(), W}, dtype_of<R>());
@@ -218,8 +237,8 @@ void forward_direction(RNNMode mode, const Dims& d, int dir, const R* x, const P
     const ForwardStep<R> step{gates + d.step_row(t) * W,
                               d.batch_rows() * W,
                               gh.data(),
-                              p.bx.data,
-                              p.bh.data,
+                              bias.sum.data(),
+                              bias.bhn.data(),
                               hp,
                               hn,
                               cs ? cs + (t + rev) * B * H : nullptr,
@@ -268,6 +287,53 @@ struct BackwardStep {
   int64_t t;
 };
 
+// Backward row kernels: from the gradient reaching the step's h (dh, plus the output's dy
+// when not null), the gradients of the gates' pre-activations (hidden side) and of c_{t-1}.
+template <class R>
+void lstm_backward_row(const R* __restrict gi, const R* __restrict gf, const R* __restrict gg,
+                       const R* __restrict go, const R* __restrict cp, const R* __restrict cn,
+                       const R* __restrict dh, const R* __restrict dy, R* __restrict dc, R* __restrict di,
+                       R* __restrict df, R* __restrict dg, R* __restrict dout, int64_t H) {
+  for (int64_t j = 0; j < H; ++j) {
+    const R d = dy ? dh[j] + dy[j] : dh[j];
+    const R i = gi[j], f = gf[j], g = gg[j], o = go[j];
+    const R tc = vec::tanh(cn[j]);
+    const R dct = dc[j] + d * o * (R(1) - tc * tc);
+    di[j] = dct * g * i * (R(1) - i);
+    df[j] = dct * cp[j] * f * (R(1) - f);
+    dg[j] = dct * i * (R(1) - g * g);
+    dout[j] = d * tc * o * (R(1) - o);
+    dc[j] = dct * f;
+  }
+}
+
+// dn_h is the n gate's hidden-side gradient (through r ⊙ ...), dn_x its input side.
+template <class R>
+void gru_backward_row(const R* __restrict gr, const R* __restrict gz, const R* __restrict gn,
+                      const R* __restrict ghn, const R* __restrict hp, const R* __restrict dh,
+                      const R* __restrict dy, R* __restrict direct, R* __restrict dr, R* __restrict dz,
+                      R* __restrict dn_h, R* __restrict dn_x, int64_t H) {
+  for (int64_t j = 0; j < H; ++j) {
+    const R d = dy ? dh[j] + dy[j] : dh[j];
+    const R r = gr[j], z = gz[j], n = gn[j];
+    const R dn = d * (R(1) - z) * (R(1) - n * n);
+    dr[j] = dn * ghn[j] * r * (R(1) - r);
+    dz[j] = d * (hp[j] - n) * z * (R(1) - z);
+    dn_h[j] = dn * r;
+    dn_x[j] = dn;
+    direct[j] = d * z;
+  }
+}
+
+template <class R>
+void rnn_backward_row(bool relu, const R* __restrict h, const R* __restrict dh, const R* __restrict dy,
+                      R* __restrict dpre, int64_t H) {
+  for (int64_t j = 0; j < H; ++j) {
+    const R d = dy ? dh[j] + dy[j] : dh[j];
+    dpre[j] = d * (relu ? (h[j] > R(0) ? R(1) : R(0)) : R(1) - h[j] * h[j]);
+  }
+}
+
 template <class R>
 void backward_rows(RNNMode mode, const Dims& d, const BackwardStep<R>& s, int64_t b0, int64_t b1) {
   const int64_t H = d.H, P = d.P, GH = d.gh(), Hd = d.proj ? H : P;
@@ -275,58 +341,29 @@ void backward_rows(RNNMode mode, const Dims& d, const BackwardStep<R>& s, int64_
     R* dgx = s.dgx + b * s.dgx_ld;
     R* dgh = s.dgh + b * GH;
     const R* dh = s.dh + b * Hd;
+    R* direct = s.direct ? s.direct + b * P : nullptr;
     if (s.t >= s.len[b]) {
-      std::fill(dgx, dgx + GH, R(0));
       std::fill(dgh, dgh + GH, R(0));
-      if (s.direct) std::copy(dh, dh + P, s.direct + b * P);
+      if (dgx != dgh) std::fill(dgx, dgx + GH, R(0));
+      if (direct) std::copy(dh, dh + P, direct);
       continue;
     }
     const R* g = s.gates ? s.gates + b * s.gates_ld : nullptr;
     const R* dy = s.dy ? s.dy + b * s.dy_ld : nullptr;
-    R* direct = s.direct ? s.direct + b * P : nullptr;
-    if (mode == RNNMode::LSTM) {
-      const R* cp = s.cp + b * H;
-      const R* cn = s.cn + b * H;
-      R* dc = s.dc + b * H;
-      for (int64_t j = 0; j < H; ++j) {
-        const R dhj = dy ? dh[j] + dy[j] : dh[j];
-        const R i = g[j], f = g[H + j], c = g[2 * H + j], o = g[3 * H + j];
-        const R tc = vec::tanh(cn[j]);
-        const R dct = dc[j] + dhj * o * (R(1) - tc * tc);
-        const R di = dct * c * i * (R(1) - i);
-        const R df = dct * cp[j] * f * (R(1) - f);
-        const R dg = dct * i * (R(1) - c * c);
-        const R dout = dhj * tc * o * (R(1) - o);
-        dc[j] = dct * f;
-        dgx[j] = dgh[j] = di;
-        dgx[H + j] = dgh[H + j] = df;
-        dgx[2 * H + j] = dgh[2 * H + j] = dg;
-        dgx[3 * H + j] = dgh[3 * H + j] = dout;
-      }
-      if (direct) std::fill(direct, direct + P, R(0));
-    } else if (mode == RNNMode::GRU) {
-      const R* hp = s.hp + b * P;
-      for (int64_t j = 0; j < H; ++j) {
-        const R dhj = dy ? dh[j] + dy[j] : dh[j];
-        const R r = g[j], z = g[H + j], n = g[2 * H + j], hh = g[3 * H + j];
-        const R dn = dhj * (R(1) - z) * (R(1) - n * n);
-        const R dr = dn * hh * r * (R(1) - r);
-        const R dz = dhj * (hp[j] - n) * z * (R(1) - z);
-        direct[j] = dhj * z;
-        dgx[j] = dgh[j] = dr;
-        dgx[H + j] = dgh[H + j] = dz;
-        dgx[2 * H + j] = dn;
-        dgh[2 * H + j] = dn * r;
-      }
-    } else {
-      const R* h = s.hn + b * P;
-      for (int64_t j = 0; j < H; ++j) {
-        const R dhj = dy ? dh[j] + dy[j] : dh[j];
-        const R slope = mode == RNNMode::RNN_RELU ? (h[j] > R(0) ? R(1) : R(0)) : R(1) - h[j] * h[j];
-        dgx[j] = dgh[j] = dhj * slope;
-        direct[j] = R(0);
-      }
+    if (mode == RNNMode::GRU) {
+      gru_backward_row(g, g + H, g + 2 * H, g + 3 * H, s.hp + b * P, dh, dy, direct, dgh, dgh + H,
+                       dgh + 2 * H, dgx + 2 * H, H);
+      std::copy(dgh, dgh + 2 * H, dgx);  // r and z are the same on both sides
+      continue;
     }
+    if (mode == RNNMode::LSTM) {
+      lstm_backward_row(g, g + H, g + 2 * H, g + 3 * H, s.cp + b * H, s.cn + b * H, dh, dy, s.dc + b * H, dgh,
+                        dgh + H, dgh + 2 * H, dgh + 3 * H, H);
+    } else {
+      rnn_backward_row(mode == RNNMode::RNN_RELU, s.hn + b * P, dh, dy, dgh, H);
+    }
+    if (dgx != dgh) std::copy(dgh, dgh + GH, dgx);
+    if (direct) std::fill(direct, direct + P, R(0));
   }
 }
 
@@ -345,7 +382,7 @@ Tensor column_sums(const R* a, int64_t rows, int64_t n) {
 // adds the input gradient into dx when given, and returns the parameter gradients in the
 // order w_ih, w_hh, b_ih, b_hh, w_hr (undefined where `need` is false).
 template <class R>
-std::array<Tensor, 5> backward_direction(RNNMode mode, const Dims& d, int dir, const R* x, const Params<R>& p,
+std::array<Tensor, 5> backward_direction(RNNMode mode, const Dims& d, int dir, const R* x, const Weights& p,
                                          const Workspace& ws, const std::vector<int64_t>& len, const R* dy,
                                          const R* dh_n, const R* dc_n, R* dh0, R* dc0, R* dx,
                                          bool accumulate_dx, const std::array<bool, 5>& need) {
@@ -531,7 +568,7 @@ TensorList RecurrentLayerNode::fused_backward(const TensorList& in, const Tensor
   const std::vector<int64_t> len = lengths_or_full(spec_, d);
   const std::vector<RNNDirectionWeights> weights = weights_of(in);
   for (int dir = 0; dir < d.D; ++dir) {
-    const Params<R> p(weights[dir], d.gh());
+    const Weights p(weights[dir]);
     const size_t k = kFirstWeight + kPerDirection * dir;
     const std::array<bool, 5> need{needs(k), needs(k + 1), needs(k + 2), needs(k + 3), needs(k + 4)};
     const std::array<Tensor, 5> gw = backward_direction<R>(
@@ -580,9 +617,8 @@ LayerResult recurrent_layer(const LayerSpec& spec, const Tensor& input, const Te
     dispatch_floating(dt, "recurrent layer", [&](auto v) {
       using R = decltype(v);
       for (int dir = 0; dir < d.D; ++dir) {
-        const Params<R> p(weights[dir], d.gh());
         forward_direction<R>(
-            spec.mode, d, dir, x.data_ptr<R>(), p, h0c.defined() ? h0c.select(0, dir) : Tensor(),
+            spec.mode, d, dir, x.data_ptr<R>(), weights[dir], h0c.defined() ? h0c.select(0, dir) : Tensor(),
             c0c.defined() ? c0c.select(0, dir) : Tensor(), len, work[dir], r.output.data_ptr<R>());
         const int64_t last = dir ? 0 : d.T;  // index of the final state in hs and cs
         std::memcpy(r.h_n.data_ptr<R>() + dir * d.B * d.P, work[dir].hs.data_ptr<R>() + last * d.B * d.P,
