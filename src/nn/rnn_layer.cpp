@@ -216,14 +216,21 @@ void forward_direction(RNNMode mode, const Dims& d, int dir, const R* x, const R
   const int64_t T = d.T, B = d.B, H = d.H, P = d.P, GH = d.gh(), W = d.gates_width();
   const int64_t rev = dir;
   ws.gates = detail::empty({d.rows(), W}, dtype_of<R>());
-  ws.hs = zeros({T + 1, B, P}, {.dtype = dtype_of<R>()});
-  if (mode == RNNMode::LSTM) ws.cs = zeros({T + 1, B, H}, {.dtype = dtype_of<R>()});
+  ws.hs = detail::empty({T + 1, B, P}, dtype_of<R>());
+  if (mode == RNNMode::LSTM) ws.cs = detail::empty({T + 1, B, H}, dtype_of<R>());
   if (d.proj) ws.ms = detail::empty({T, B, H}, dtype_of<R>());
   R* gates = ws.gates.data_ptr<R>();
   R* hs = ws.hs.data_ptr<R>();
   R* cs = ptr<R>(ws.cs);
-  if (h0.defined()) std::memcpy(hs + rev * T * B * P, h0.data_ptr<R>(), sizeof(R) * B * P);
-  if (c0.defined()) std::memcpy(cs + rev * T * B * H, c0.data_ptr<R>(), sizeof(R) * B * H);
+  // The initial states; every other slot is written by its step.
+  const auto init = [](R* dst, const Tensor& src, int64_t n) {
+    if (src.defined())
+      std::memcpy(dst, src.data_ptr<R>(), sizeof(R) * n);
+    else
+      std::fill(dst, dst + n, R(0));
+  };
+  init(hs + rev * T * B * P, h0, B * P);
+  if (cs) init(cs + rev * T * B * H, c0, B * H);
   // x·W_ihᵀ for every step at once.
   detail::gemm(false, true, d.rows(), GH, d.I, R(1), x, d.I, p.w_ih.template data_ptr<R>(), d.I, R(0), gates,
                W);
