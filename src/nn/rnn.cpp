@@ -29,6 +29,21 @@ RNNMode rnn_mode(const std::string& nonlinearity) {
   detail::fail("RNN", "unknown nonlinearity '", nonlinearity, "'; select from 'tanh' or 'relu'");
 }
 
+// The options RNN, LSTM and GRU share.
+template <class Options>
+RNNBaseOptions common_options(RNNMode mode, const Options& o, int64_t proj_size = 0) {
+  return {.mode = mode,
+          .input_size = o.input_size,
+          .hidden_size = o.hidden_size,
+          .num_layers = o.num_layers,
+          .bias = o.bias,
+          .batch_first = o.batch_first,
+          .dropout = o.dropout,
+          .bidirectional = o.bidirectional,
+          .proj_size = proj_size,
+          .dtype = o.dtype};
+}
+
 }  // namespace
 
 RNNBase::RNNBase(RNNBaseOptions o) : base_(o) {
@@ -165,53 +180,20 @@ LSTMOutput RNNBase::run(const Tensor& input, const Tensor& h0, const Tensor& c0,
   return result;
 }
 
-RNN::RNN(RNNOptions o)
-    : RNNBase({.mode = rnn_mode(o.nonlinearity),
-               .input_size = o.input_size,
-               .hidden_size = o.hidden_size,
-               .num_layers = o.num_layers,
-               .bias = o.bias,
-               .batch_first = o.batch_first,
-               .dropout = o.dropout,
-               .bidirectional = o.bidirectional,
-               .proj_size = 0,
-               .dtype = o.dtype}),
-      options(std::move(o)) {}
+RNN::RNN(RNNOptions o) : RNNBase(common_options(rnn_mode(o.nonlinearity), o)), options(std::move(o)) {}
 
 RNNOutput RNN::forward(const Tensor& input, const Tensor& h0, const std::vector<int64_t>& lengths) {
   LSTMOutput r = run(input, h0, {}, lengths, "RNN");
   return {r.output, r.h_n};
 }
 
-LSTM::LSTM(LSTMOptions o)
-    : RNNBase({.mode = RNNMode::LSTM,
-               .input_size = o.input_size,
-               .hidden_size = o.hidden_size,
-               .num_layers = o.num_layers,
-               .bias = o.bias,
-               .batch_first = o.batch_first,
-               .dropout = o.dropout,
-               .bidirectional = o.bidirectional,
-               .proj_size = o.proj_size,
-               .dtype = o.dtype}),
-      options(o) {}
+LSTM::LSTM(LSTMOptions o) : RNNBase(common_options(RNNMode::LSTM, o, o.proj_size)), options(o) {}
 
 LSTMOutput LSTM::forward(const Tensor& input, const LSTMState& state, const std::vector<int64_t>& lengths) {
   return run(input, state.h, state.c, lengths, "LSTM");
 }
 
-GRU::GRU(GRUOptions o)
-    : RNNBase({.mode = RNNMode::GRU,
-               .input_size = o.input_size,
-               .hidden_size = o.hidden_size,
-               .num_layers = o.num_layers,
-               .bias = o.bias,
-               .batch_first = o.batch_first,
-               .dropout = o.dropout,
-               .bidirectional = o.bidirectional,
-               .proj_size = 0,
-               .dtype = o.dtype}),
-      options(o) {}
+GRU::GRU(GRUOptions o) : RNNBase(common_options(RNNMode::GRU, o)), options(o) {}
 
 RNNOutput GRU::forward(const Tensor& input, const Tensor& h0, const std::vector<int64_t>& lengths) {
   LSTMOutput r = run(input, h0, {}, lengths, "GRU");

@@ -101,55 +101,75 @@ LSTMOutput run(RNNBase& m, const Tensor& x, const Tensor& h0, const Tensor& c0,
   return {y, h_n, {}};
 }
 
-// Compares the gradients of `inputs`  with the case's.
-void expect_grads(const Tensor& loss, const std::vector<Tensor>& inputs,
-                  const std::vector<const json*>& expected, Path path, const std::string& what) {
-  const Tolerance tol = tolerance(path);
+// What every case starts from: its module printed as PyTorch does, the input and the
+// optional initial states (leaves requiring grad) in the dtype the path runs in.
+struct Start {
+  DType dtype;
+  std::string what;
+  Tolerance tol;
+  Tensor x, h0, c0;
+};
+
+Start start(const json& c, Path path, const Module& m) {
+  const DType dtype = path == Path::kFloat32 ? kFloat32 : kFloat64;
+  std::ostringstream os;
+  os << m;
+  EXPECT_EQ(os.str(), c["repr"].get<std::string>());
+  return {dtype,
+          describe(c, path),
+          tolerance(path),
+          tensor_of(c["x"]).to(dtype).requires_grad_(),
+          optional(c, "h0", dtype),
+          optional(c, "c0", dtype)};
+}
+
+// Compares the gradients of the input, the initial states (when defined) and every parameter
+// with the case's.
+void expect_grads(const Tensor& loss, const Start& s, const Module& m, const json& c, Path path) {
+  std::vector<Tensor> inputs;
+  std::vector<const json*> expected;
+  const std::pair<const Tensor*, const char*> states[] = {{&s.x, "gx"}, {&s.h0, "gh0"}, {&s.c0, "gc0"}};
+  for (const auto& [t, key] : states) {
+    if (!t->defined()) continue;
+    inputs.push_back(*t);
+    expected.push_back(&c[key]);
+  }
+  for (const auto& [name, p] : m.named_parameters()) {
+    inputs.push_back(p);
+    expected.push_back(&c["grads"][name]);
+  }
   std::vector<Tensor> grads;
   if (path == Path::kCreateGraph) {
     grads = autograd::grad({loss}, inputs, {}, false, true);
     for (const Tensor& g : grads)
-      EXPECT_TRUE(g.requires_grad()) << what << ": create_graph result is not differentiable";
+      EXPECT_TRUE(g.requires_grad()) << s.what << ": create_graph result is not differentiable";
   } else {
     loss.backward();
     for (const Tensor& t : inputs) grads.push_back(t.grad());
   }
   for (size_t i = 0; i < inputs.size(); ++i)
-    nabla::testing::expect_close(grads[i], *expected[i], tol.rel, tol.abs,
-                                 what + " gradient " + std::to_string(i));
+    nabla::testing::expect_close(grads[i], *expected[i], s.tol.rel, s.tol.abs,
+                                 s.what + " gradient " + std::to_string(i));
 }
 
 void check_layer(const json& c, Path path) {
-  const DType dtype = path == Path::kFloat32 ? kFloat32 : kFloat64;
-  const std::string what = describe(c, path);
-  SCOPED_TRACE(what);
-  const Tolerance tol = tolerance(path);
-  std::unique_ptr<RNNBase> m = make_layer(c, dtype);
-  std::ostringstream os;
-  os << *m;
-  EXPECT_EQ(os.str(), c["repr"].get<std::string>());
-  const Tensor x = tensor_of(c["x"]).to(dtype).requires_grad_();
-  const Tensor h0 = optional(c, "h0", dtype), c0 = optional(c, "c0", dtype);
+  std::unique_ptr<RNNBase> m = make_layer(c, path == Path::kFloat32 ? kFloat32 : kFloat64);
+  const Start in = start(c, path, *m);
+  SCOPED_TRACE(in.what);
   const std::vector<int64_t> lengths =
       c["lengths"].is_null() ? std::vector<int64_t>{} : c["lengths"].get<std::vector<int64_t>>();
-  const LSTMOutput r = run(*m, x, h0, c0, lengths);
-  nabla::testing::expect_close(r.output, c["y"], tol.rel, tol.abs, what + " output");
-  nabla::testing::expect_close(r.h_n, c["h_n"], tol.rel, tol.abs, what + " h_n");
+  const LSTMOutput r = run(*m, in.x, in.h0, in.c0, lengths);
+  nabla::testing::expect_close(r.output, c["y"], in.tol.rel, in.tol.abs, in.what + " output");
+  nabla::testing::expect_close(r.h_n, c["h_n"], in.tol.rel, in.tol.abs, in.what + " h_n");
   Tensor loss =
-      (r.output * tensor_of(c["gy"]).to(dtype)).sum() + (r.h_n * tensor_of(c["gh"]).to(dtype)).sum();
+      (r.output * tensor_of(c["gy"]).to(in.dtype)).sum() + (r.h_n * tensor_of(c["gh"]).to(in.dtype)).sum();
   if (c.contains("c_n")) {
-    nabla::testing::expect_close(r.c_n, c["c_n"], tol.rel, tol.abs, what + " c_n");
-    loss = loss + (r.c_n * tensor_of(c["gc"]).to(dtype)).sum();
+    nabla::testing::expect_close(r.c_n, c["c_n"], in.tol.rel, in.tol.abs, in.what + " c_n");
+    loss = loss + (r.c_n * tensor_of(c["gc"]).to(in.dtype)).sum();
   } else {
     EXPECT_FALSE(r.c_n.defined());
   }
-  std::vector<Tensor> inputs{x};
-  std::vector<const json*> expected{&c["gx"]};
-  if (h0.defined()) inputs.push_back(h0), expected.push_back(&c["gh0"]);
-  if (c0.defined()) inputs.push_back(c0), expected.push_back(&c["gc0"]);
-  for (const auto& [name, p] : m->named_parameters())
-    inputs.push_back(p), expected.push_back(&c["grads"][name]);
-  expect_grads(loss, inputs, expected, path, what);
+  expect_grads(loss, in, *m, c, path);
 }
 
 TEST(RNNGolden, LayersMatchPyTorch) {
@@ -187,42 +207,29 @@ std::unique_ptr<RNNCellBase> make_cell(const json& c, DType dtype) {
 }
 
 void check_cell(const json& c, Path path) {
-  const DType dtype = path == Path::kFloat32 ? kFloat32 : kFloat64;
-  const std::string what = describe(c, path);
-  SCOPED_TRACE(what);
-  const Tolerance tol = tolerance(path);
-  std::unique_ptr<RNNCellBase> m = make_cell(c, dtype);
-  std::ostringstream os;
-  os << *m;
-  EXPECT_EQ(os.str(), c["repr"].get<std::string>());
-  const Tensor x = tensor_of(c["x"]).to(dtype).requires_grad_();
-  const Tensor h0 = optional(c, "h0", dtype), c0 = optional(c, "c0", dtype);
+  std::unique_ptr<RNNCellBase> m = make_cell(c, path == Path::kFloat32 ? kFloat32 : kFloat64);
+  const Start in = start(c, path, *m);
+  SCOPED_TRACE(in.what);
   // The hand-written loop of the seeds: three steps carrying the state.
-  LSTMState s{h0, c0};
+  LSTMState s{in.h0, in.c0};
   std::vector<Tensor> hs;
   for (int64_t k = 0; k < 3; ++k) {
     if (auto* lstm = dynamic_cast<LSTMCell*>(m.get()))
-      s = (*lstm)(x[k], s);
+      s = (*lstm)(in.x[k], s);
     else if (auto* gru = dynamic_cast<GRUCell*>(m.get()))
-      s.h = (*gru)(x[k], s.h);
+      s.h = (*gru)(in.x[k], s.h);
     else
-      s.h = (*dynamic_cast<RNNCell*>(m.get()))(x[k], s.h);
+      s.h = (*dynamic_cast<RNNCell*>(m.get()))(in.x[k], s.h);
     hs.push_back(s.h);
   }
   const Tensor h = stack(hs);
-  nabla::testing::expect_close(h, c["h"], tol.rel, tol.abs, what + " h");
-  Tensor loss = (h * tensor_of(c["gy"]).to(dtype)).sum();
+  nabla::testing::expect_close(h, c["h"], in.tol.rel, in.tol.abs, in.what + " h");
+  Tensor loss = (h * tensor_of(c["gy"]).to(in.dtype)).sum();
   if (c.contains("c")) {
-    nabla::testing::expect_close(s.c, c["c"], tol.rel, tol.abs, what + " c");
-    loss = loss + (s.c * tensor_of(c["gc"]).to(dtype)).sum();
+    nabla::testing::expect_close(s.c, c["c"], in.tol.rel, in.tol.abs, in.what + " c");
+    loss = loss + (s.c * tensor_of(c["gc"]).to(in.dtype)).sum();
   }
-  std::vector<Tensor> inputs{x};
-  std::vector<const json*> expected{&c["gx"]};
-  if (h0.defined()) inputs.push_back(h0), expected.push_back(&c["gh0"]);
-  if (c0.defined()) inputs.push_back(c0), expected.push_back(&c["gc0"]);
-  for (const auto& [name, p] : m->named_parameters())
-    inputs.push_back(p), expected.push_back(&c["grads"][name]);
-  expect_grads(loss, inputs, expected, path, what);
+  expect_grads(loss, in, *m, c, path);
 }
 
 TEST(RNNGolden, CellsMatchPyTorch) {
