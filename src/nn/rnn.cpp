@@ -60,8 +60,8 @@ RNNBase::RNNBase(RNNBaseOptions o) : base_(o) {
   NABLA_CHECK(o.proj_size < o.hidden_size, op, "proj_size has to be smaller than hidden_size, got proj_size ",
               o.proj_size, " and hidden_size ", o.hidden_size);
   NABLA_CHECK(o.proj_size == 0 || o.mode == RNNMode::LSTM, op, "proj_size is only supported by LSTM");
-  const int64_t gates = o.mode == RNNMode::LSTM ? 4 : o.mode == RNNMode::GRU ? 3 : 1;
-  const int64_t gh = gates * o.hidden_size, out = o.proj_size > 0 ? o.proj_size : o.hidden_size;
+  const int64_t gh = internal::gate_count(o.mode) * o.hidden_size,
+                out = o.proj_size > 0 ? o.proj_size : o.hidden_size;
   const int64_t dirs = o.bidirectional ? 2 : 1;
   // PyTorch draws every parameter, in registration order, uniform in ±1/sqrt(hidden_size).
   const double bound = 1 / std::sqrt(static_cast<double>(o.hidden_size));

@@ -20,7 +20,7 @@ RNNCellBase::RNNCellBase(RNNMode mode, int64_t input_size, int64_t hidden_size, 
   const char* op = cell_name(mode);
   NABLA_CHECK(input_size >= 0, op, "input_size must be non-negative, got ", input_size);
   NABLA_CHECK(hidden_size > 0, op, "hidden_size must be greater than zero, got ", hidden_size);
-  const int64_t gh = (mode == RNNMode::LSTM ? 4 : mode == RNNMode::GRU ? 3 : 1) * hidden_size;
+  const int64_t gh = internal::gate_count(mode) * hidden_size;
   // PyTorch's initialisation: every parameter uniform in ±1/sqrt(hidden_size).
   const double bound = 1 / std::sqrt(static_cast<double>(hidden_size));
   const auto param = [&](const Shape& shape) {

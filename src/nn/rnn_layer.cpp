@@ -7,7 +7,8 @@
 //
 // Buffers of one direction, rows ordered like the input (t-major, or b-major with
 // batch_first) or time-major, as noted:
-//   gates [rows, W]     the activated gates (LSTM i, f, g, o; GRU r, z, n and W_hn h + b_hn)
+//   gates [rows, W]     the activated gates (LSTM i, f, g, o; GRU r, z, n and W_hn h + b_hn;
+//                       the RNN's backward needs none)
 //   hs    [T + 1, B, P] time-major states: the state before step t is hs[t + rev], after it
 //                       hs[t + 1 - rev] (rev = 1 for the reverse direction), so hs[rev, rev + T)
 //                       are the h_{t-1} of every step as one matrix for W_hh's gradient
@@ -31,17 +32,6 @@ namespace nabla::nn::internal {
 namespace {
 
 using autograd::TensorList;
-
-int64_t gate_count(RNNMode mode) {
-  switch (mode) {
-    case RNNMode::LSTM:
-      return 4;
-    case RNNMode::GRU:
-      return 3;
-    default:
-      return 1;
-  }
-}
 
 // Sizes of one layer call and the row layout of its input, output and gates.
 struct Dims {
@@ -473,7 +463,11 @@ std::array<Tensor, 5> backward_direction(RNNMode mode, const Dims& d, int dir, c
                  P);
   }
   if (need[2]) out[2] = column_sums(dgx, d.rows(), GH);
-  if (need[3]) out[3] = column_sums(dgh, d.rows(), GH);
+  if (need[3]) {
+    // b_ih and b_hh enter the LSTM's and the RNN's gates as one sum.
+    const bool same = mode != RNNMode::GRU && need[2];
+    out[3] = same ? out[2].clone() : column_sums(dgh, d.rows(), GH);
+  }
   if (need[4]) {
     out[4] = detail::empty({P, H}, dt);
     detail::gemm(true, false, P, H, d.rows(), R(1), dhp_t.data_ptr<R>(), P, ws.ms.data_ptr<R>(), H, R(0),
@@ -590,6 +584,8 @@ TensorList RecurrentLayerNode::fused_backward(const TensorList& in, const Tensor
 }
 
 }  // namespace
+
+int64_t gate_count(RNNMode mode) { return mode == RNNMode::LSTM ? 4 : mode == RNNMode::GRU ? 3 : 1; }
 
 void check_state(const Tensor& s, const Shape& expected, DType dtype, const char* what, const char* op) {
   if (!s.defined()) return;

@@ -20,6 +20,9 @@ struct LayerResult {
   Tensor c_n;     // [D, B, H], LSTM only
 };
 
+// Gate blocks in weight_ih's rows: 4 (LSTM), 3 (GRU), 1 (RNN).
+int64_t gate_count(RNNMode mode);
+
 // A state argument must be undefined or exactly `expected` in shape and of `dtype`.
 void check_state(const Tensor& s, const Shape& expected, DType dtype, const char* what, const char* op);
 
