@@ -129,7 +129,6 @@ struct LSTMOutput {
   Tensor output;
   Tensor h_n;
   Tensor c_n;
-  LSTMState state() const { return {h_n, c_n}; }  // to continue with the next chunk
 };
 
 // The mode of a recurrent layer, PyTorch's RNNBase.mode.
@@ -161,7 +160,6 @@ class RNNBase : public Module {
   // PyTorch's all_weights: per layer and direction, [weight_ih, weight_hh, bias_ih, bias_hh,
   // weight_hr], leaving out the ones the options do not create.
   std::vector<std::vector<Tensor>> all_weights() const;
-  const RNNBaseOptions& base_options() const { return base_; }
 
  protected:
   explicit RNNBase(RNNBaseOptions options);
