@@ -58,7 +58,8 @@ Workload wide_mlp() {
   auto opt = std::make_shared<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(1e-3));
   auto x = torch::randn({256, 784});
   auto y = torch::randint(0, 10, {256});
-  return training_step([model](const torch::Tensor& t) mutable { return model->forward(t); }, opt, cross_entropy, x, y, 20);
+  return training_step([model](const torch::Tensor& t) mutable { return model->forward(t); }, opt, cross_entropy, x,
+                       y, 20);
 }
 
 // The recurrent workloads: a recurrent layer and a Linear head, Adam lr 1e-3, MSE.
