@@ -9,13 +9,22 @@ results to 10 significant digits to keep the file small. Each case's gradients a
 sum(output * gy) + sum(h_n * gh) (+ sum(c_n * gc)), so every output gets a random upstream
 gradient. Variable lengths run through pack_padded_sequence (unsorted) and
 pad_packed_sequence(total_length = T).
+
+Also writes tests/data/torch_lstm.safetensors: the float32 state_dict of one of the LSTM cases
+(2 layers, bidirectional, proj_size), as PyTorch users save it, for loading through nabla::io.
 """
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_safetensors import save_file  # noqa: E402  (safetensors written by hand, as torch 1.13 has none)
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "data")
 
 torch.manual_seed(2024)
 torch.set_default_dtype(torch.float64)
@@ -33,7 +42,7 @@ def t(x):
 
 
 def layer_case(kind, num_layers=1, bidirectional=False, batch_first=False, bias=True, h0=False, lengths=None,
-               proj_size=0, unbatched=False):
+               proj_size=0, unbatched=False, safetensors=None):
     opts = dict(num_layers=num_layers, bidirectional=bidirectional, batch_first=batch_first, bias=bias)
     if kind == "lstm":
         m = nn.LSTM(INPUT, HIDDEN, proj_size=proj_size, **opts)
@@ -73,6 +82,9 @@ def layer_case(kind, num_layers=1, bidirectional=False, batch_first=False, bias=
             "x": t(x), "gx": t(x.grad), "y": t(y), "h_n": t(hn), "gy": t(gy), "gh": t(gh)}
     if h0:
         case.update(h0=t(hx), gh0=t(hx.grad))
+    if safetensors:
+        save_file({k: v.float() for k, v in m.state_dict().items()}, os.path.join(DATA, safetensors), {"format": "pt"})
+        case.update(safetensors=safetensors)
     if cn is not None:
         case.update(c_n=t(cn), gc=t(gc))
     if cx is not None:
@@ -132,7 +144,7 @@ def main():
         layers.append(layer_case(kind, 2, True, True, True, False, lengths=LENGTHS))
         layers.append(layer_case(kind, 2, True, False, True, True, unbatched=True))
     layers.append(layer_case("lstm", 1, False, False, True, True, proj_size=PROJ))
-    layers.append(layer_case("lstm", 2, True, True, True, True, proj_size=PROJ))
+    layers.append(layer_case("lstm", 2, True, True, True, True, proj_size=PROJ, safetensors="torch_lstm.safetensors"))
     layers.append(layer_case("lstm", 2, True, False, False, False, proj_size=PROJ, lengths=LENGTHS))
     layers.append(layer_case("lstm", 1, False, True, True, True, proj_size=PROJ, unbatched=True))
     layers.append(layer_case("rnn_relu", 2, True, False, True, True))
@@ -144,7 +156,7 @@ def main():
         cells.append(cell_case(kind, bias=False, state=False))
         cells.append(cell_case(kind, unbatched=True))
 
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "data", "golden_rnn.json")
+    path = os.path.join(DATA, "golden_rnn.json")
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
         json.dump({"torch_version": torch.__version__, "layers": layers, "cells": cells}, f, separators=(",", ":"))

@@ -51,7 +51,8 @@ void load(Module& m, const json& c, DType dtype) {
   m.load_state_dict(sd);
 }
 
-std::unique_ptr<RNNBase> make_layer(const json& c, DType dtype) {
+// The case's layer; with load_params, holding PyTorch's parameter values.
+std::unique_ptr<RNNBase> make_layer(const json& c, DType dtype, bool load_params = true) {
   const std::string kind = c["kind"];
   const Shape w_ih = nabla::testing::shape_of(c["params"]["weight_ih_l0"]);
   const int64_t gates = kind == "lstm" ? 4 : kind == "gru" ? 3 : 1;
@@ -88,7 +89,7 @@ std::unique_ptr<RNNBase> make_layer(const json& c, DType dtype) {
                                          .bidirectional = bidirectional,
                                          .dtype = dtype});
   }
-  load(*m, c, dtype);
+  if (load_params) load(*m, c, dtype);
   return m;
 }
 
@@ -182,6 +183,23 @@ TEST(RNNGolden, CreateGraphGradientsMatchPyTorch) {
 
 TEST(RNNGolden, Float32LayersMatchPyTorch) {
   for (const json& c : golden()["layers"]) check_layer(c, Path::kFloat32);
+}
+
+// A float32 state_dict saved by PyTorch (tests/data/torch_lstm.safetensors) loads by name.
+TEST(RNNGolden, TorchStateDictLoadsThroughSafetensors) {
+  int found = 0;
+  for (const json& c : golden()["layers"]) {
+    if (!c.contains("safetensors")) continue;
+    ++found;
+    std::unique_ptr<RNNBase> m = make_layer(c, kFloat32, false);
+    io::load_model(*m, std::string(NABLA_TEST_DATA) + "/" + c["safetensors"].get<std::string>());
+    const auto f32 = [&](const char* key) { return tensor_of(c[key]).to(kFloat32); };
+    const LSTMOutput r = run(*m, f32("x"), f32("h0"), f32("c0"), {});
+    nabla::testing::expect_close(r.output, c["y"], 1e-5, 1e-5, "output");
+    nabla::testing::expect_close(r.h_n, c["h_n"], 1e-5, 1e-5, "h_n");
+    nabla::testing::expect_close(r.c_n, c["c_n"], 1e-5, 1e-5, "c_n");
+  }
+  EXPECT_EQ(found, 1);
 }
 
 std::unique_ptr<RNNCellBase> make_cell(const json& c, DType dtype) {
