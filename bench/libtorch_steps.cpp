@@ -20,13 +20,15 @@ struct Workload {
 
 using Loss = torch::Tensor (*)(const torch::Tensor&, const torch::Tensor&);
 
+using Forward = std::function<torch::Tensor(const torch::Tensor&)>;
+
 // zero_grad, forward, loss, backward, update on the fixed batch (x, y).
-Workload training_step(torch::nn::Sequential model, std::shared_ptr<torch::optim::Optimizer> opt, Loss loss_fn,
-                       torch::Tensor x, torch::Tensor y, int iters) {
+Workload training_step(Forward forward, std::shared_ptr<torch::optim::Optimizer> opt, Loss loss_fn, torch::Tensor x,
+                       torch::Tensor y, int iters) {
   auto last = std::make_shared<double>(0);
   return {[=]() mutable {
             opt->zero_grad();
-            auto loss = loss_fn(model->forward(x), y);
+            auto loss = loss_fn(forward(x), y);
             loss.backward();
             opt->step();
             *last = loss.item<double>();
@@ -46,7 +48,7 @@ Workload seed_ffn(Options options) {
                                      torch::nn::Sigmoid(), torch::nn::Linear(300, 1));
   auto opt = std::make_shared<Optimizer>(model->parameters(), options);
   auto x = torch::randn({10, 4}), y = torch::randn({10, 1});
-  return training_step(model, opt, mse, x, y, 2000);
+  return training_step([model](const torch::Tensor& t) mutable { return model->forward(t); }, opt, mse, x, y, 2000);
 }
 
 Workload wide_mlp() {
@@ -56,13 +58,62 @@ Workload wide_mlp() {
   auto opt = std::make_shared<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(1e-3));
   auto x = torch::randn({256, 784});
   auto y = torch::randint(0, 10, {256});
-  return training_step(model, opt, cross_entropy, x, y, 20);
+  return training_step([model](const torch::Tensor& t) mutable { return model->forward(t); }, opt, cross_entropy, x,
+                       y, 20);
+}
+
+// The recurrent workloads: a recurrent layer and a Linear head, Adam lr 1e-3, MSE.
+template <class Layer>
+Workload recurrent(Layer layer, int64_t features, std::function<torch::Tensor(Layer&, const torch::Tensor&)> forward,
+                   torch::Tensor x, torch::Tensor y, int iters) {
+  torch::nn::Linear head(features, 1);
+  std::vector<torch::Tensor> params = layer->parameters();
+  for (const auto& p : head->parameters()) params.push_back(p);
+  auto opt = std::make_shared<torch::optim::Adam>(params, torch::optim::AdamOptions(1e-3));
+  return training_step([=](const torch::Tensor& t) mutable { return head->forward(forward(layer, t)); }, opt, mse, x,
+                       y, iters);
+}
+
+Workload lstm_last_step() {
+  torch::manual_seed(0);
+  torch::nn::LSTM lstm(torch::nn::LSTMOptions(1, 64).batch_first(true));
+  auto x = torch::randn({32, 10, 1}), y = torch::randn({32, 1});
+  return recurrent<torch::nn::LSTM>(
+      lstm, 64, [](auto& l, const torch::Tensor& t) { return std::get<0>(l->forward(t)).select(1, 9); }, x, y, 1000);
+}
+
+Workload lstm_two_layers() {
+  torch::manual_seed(0);
+  torch::nn::LSTM lstm(torch::nn::LSTMOptions(32, 256).num_layers(2));
+  auto x = torch::randn({100, 64, 32}), y = torch::randn({100, 64, 1});
+  return recurrent<torch::nn::LSTM>(
+      lstm, 256, [](auto& l, const torch::Tensor& t) { return std::get<0>(l->forward(t)); }, x, y, 3);
+}
+
+Workload bigru() {
+  torch::manual_seed(0);
+  torch::nn::GRU gru(torch::nn::GRUOptions(16, 128).batch_first(true).bidirectional(true));
+  auto x = torch::randn({32, 50, 16}), y = torch::randn({32, 50, 1});
+  return recurrent<torch::nn::GRU>(
+      gru, 256, [](auto& l, const torch::Tensor& t) { return std::get<0>(l->forward(t)); }, x, y, 20);
+}
+
+Workload small_rnn() {
+  torch::manual_seed(0);
+  torch::nn::RNN rnn(torch::nn::RNNOptions(1, 32).batch_first(true));
+  auto x = torch::randn({64, 5, 1}), y = torch::randn({64, 1});
+  return recurrent<torch::nn::RNN>(
+      rnn, 32, [](auto& l, const torch::Tensor& t) { return std::get<0>(l->forward(t)).select(1, 4); }, x, y, 2000);
 }
 
 Workload make_workload(const std::string& id) {
   if (id == "W1") return seed_ffn<torch::optim::SGD>(torch::optim::SGDOptions(1e-4));
   if (id == "W1A") return seed_ffn<torch::optim::Adam>(torch::optim::AdamOptions(1e-3));
   if (id == "W2") return wide_mlp();
+  if (id == "R1") return lstm_last_step();
+  if (id == "R2") return lstm_two_layers();
+  if (id == "R3") return bigru();
+  if (id == "R4") return small_rnn();
   return {};
 }
 
@@ -82,7 +133,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (ids.empty()) ids = {"W1", "W1A", "W2"};
+  if (ids.empty()) ids = {"W1", "W1A", "W2", "R1", "R2", "R3", "R4"};
   torch::set_num_threads(threads);
   for (const std::string& id : ids) {
     Workload w = make_workload(id);

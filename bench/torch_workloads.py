@@ -47,10 +47,53 @@ def wide_mlp():
     return training_step(model, opt, torch.nn.functional.cross_entropy, x, y)
 
 
+def recurrent(layer, features, forward, x, y):
+    """The recurrent workloads: a recurrent layer and a Linear head, Adam lr 1e-3, MSE."""
+    head = torch.nn.Linear(features, 1)
+    opt = torch.optim.Adam(list(layer.parameters()) + list(head.parameters()), lr=1e-3)
+    return training_step(lambda t: head(forward(t)), opt, torch.nn.functional.mse_loss, x, y)
+
+
+def lstm_last_step():
+    """R1: LSTM 1-64, batch 32 (batch_first), 10 steps, Linear on the last step."""
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(1, 64, batch_first=True)
+    x, y = torch.randn(32, 10, 1), torch.randn(32, 1)
+    return recurrent(lstm, 64, lambda t: lstm(t)[0][:, 9], x, y)
+
+
+def lstm_two_layers():
+    """R2: LSTM 32-256 x2 layers, batch 64, 100 steps (time-major), Linear on every step."""
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(32, 256, num_layers=2)
+    x, y = torch.randn(100, 64, 32), torch.randn(100, 64, 1)
+    return recurrent(lstm, 256, lambda t: lstm(t)[0], x, y)
+
+
+def bigru():
+    """R3: bidirectional GRU 16-128, batch 32 (batch_first), 50 steps, Linear on every step."""
+    torch.manual_seed(0)
+    gru = torch.nn.GRU(16, 128, batch_first=True, bidirectional=True)
+    x, y = torch.randn(32, 50, 16), torch.randn(32, 50, 1)
+    return recurrent(gru, 256, lambda t: gru(t)[0], x, y)
+
+
+def small_rnn():
+    """R4: RNN tanh 1-32, batch 64 (batch_first), 5 steps, Linear on the last step."""
+    torch.manual_seed(0)
+    rnn = torch.nn.RNN(1, 32, batch_first=True)
+    x, y = torch.randn(64, 5, 1), torch.randn(64, 1)
+    return recurrent(rnn, 32, lambda t: rnn(t)[0][:, 4], x, y)
+
+
 WORKLOADS = {
     "W1": lambda: seed_ffn(lambda p: torch.optim.SGD(p, lr=1e-4)),
     "W1A": lambda: seed_ffn(lambda p: torch.optim.Adam(p, lr=1e-3)),
     "W2": wide_mlp,
+    "R1": lstm_last_step,
+    "R2": lstm_two_layers,
+    "R3": bigru,
+    "R4": small_rnn,
 }
 
 

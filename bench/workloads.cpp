@@ -50,9 +50,59 @@ Workload wide_mlp() {
   return training_step("W2", "MLP 784-1024-1024-10 ReLU, batch 256, cross-entropy, Adam", [model](const Tensor& t) { return (*model)(t); }, optimizer, cross_entropy, x, y, 20);
 }
 
+// The recurrent workloads: a recurrent layer and a Linear head, Adam lr 1e-3, MSE.
+Workload recurrent(std::string id, std::string description, std::shared_ptr<nn::Module> layer,
+                   std::function<Tensor(const Tensor&)> forward, int64_t features, Tensor x, Tensor y, int iters) {
+  auto head = std::make_shared<nn::Linear>(nn::LinearOptions{.in_features = features, .out_features = 1});
+  std::vector<Tensor> params = layer->parameters();
+  for (const Tensor& p : head->parameters()) params.push_back(p);
+  auto optimizer = std::make_shared<optim::Adam>(params, optim::AdamOptions{.lr = 1e-3});
+  return training_step(std::move(id), std::move(description),
+                       [layer, head, forward](const Tensor& t) { return (*head)(forward(t)); }, optimizer, mse, x, y,
+                       iters);
+}
+
+// R1: the seed's lag-10 LSTM, scaled: input 1, hidden 64, batch 32 (batch_first), 10 steps,
+// Linear on the last step.
+Workload lstm_last_step() {
+  manual_seed(0);
+  auto lstm = std::make_shared<nn::LSTM>(nn::LSTMOptions{.input_size = 1, .hidden_size = 64, .batch_first = true});
+  const Tensor x = randn({32, 10, 1}), y = randn({32, 1});
+  return recurrent("R1", "LSTM 1-64, batch 32, 10 steps, Linear on the last step, MSE, Adam", lstm,
+                   [lstm](const Tensor& t) { return (*lstm)(t).output.select(1, 9); }, 64, x, y, 1000);
+}
+
+// R2: LSTM input 32, hidden 256, 2 layers, batch 64, 100 steps (time-major), Linear on every step.
+Workload lstm_two_layers() {
+  manual_seed(0);
+  auto lstm = std::make_shared<nn::LSTM>(nn::LSTMOptions{.input_size = 32, .hidden_size = 256, .num_layers = 2});
+  const Tensor x = randn({100, 64, 32}), y = randn({100, 64, 1});
+  return recurrent("R2", "LSTM 32-256 x2 layers, batch 64, 100 steps, Linear on every step, MSE, Adam", lstm,
+                   [lstm](const Tensor& t) { return (*lstm)(t).output; }, 256, x, y, 3);
+}
+
+// R3: bidirectional GRU input 16, hidden 128, batch 32 (batch_first), 50 steps, Linear on every step.
+Workload bigru() {
+  manual_seed(0);
+  auto gru = std::make_shared<nn::GRU>(
+      nn::GRUOptions{.input_size = 16, .hidden_size = 128, .batch_first = true, .bidirectional = true});
+  const Tensor x = randn({32, 50, 16}), y = randn({32, 50, 1});
+  return recurrent("R3", "bidirectional GRU 16-128, batch 32, 50 steps, Linear on every step, MSE, Adam", gru,
+                   [gru](const Tensor& t) { return (*gru)(t).output; }, 256, x, y, 20);
+}
+
+// R4: RNN tanh input 1, hidden 32, batch 64 (batch_first), 5 steps, Linear on the last step.
+Workload small_rnn() {
+  manual_seed(0);
+  auto rnn = std::make_shared<nn::RNN>(nn::RNNOptions{.input_size = 1, .hidden_size = 32, .batch_first = true});
+  const Tensor x = randn({64, 5, 1}), y = randn({64, 1});
+  return recurrent("R4", "RNN tanh 1-32, batch 64, 5 steps, Linear on the last step, MSE, Adam", rnn,
+                   [rnn](const Tensor& t) { return (*rnn)(t).output.select(1, 4); }, 32, x, y, 2000);
+}
+
 }  // namespace
 
-std::vector<std::string> workload_ids() { return {"W1", "W1A", "W2"}; }
+std::vector<std::string> workload_ids() { return {"W1", "W1A", "W2", "R1", "R2", "R3", "R4"}; }
 
 Workload make_workload(const std::string& id) {
   if (id == "W1")
@@ -62,6 +112,10 @@ Workload make_workload(const std::string& id) {
     return seed_ffn<optim::Adam>("W1A", "seed FFN 4-200-300-1 sigmoid, batch 10, MSE, Adam lr 1e-3",
                                  optim::AdamOptions{.lr = 1e-3});
   if (id == "W2") return wide_mlp();
+  if (id == "R1") return lstm_last_step();
+  if (id == "R2") return lstm_two_layers();
+  if (id == "R3") return bigru();
+  if (id == "R4") return small_rnn();
   detail::fail("bench", "unknown workload '", id, "'");
 }
 

@@ -74,6 +74,13 @@ class Module {
     if (t.defined() && requires_grad && !t.requires_grad()) t.requires_grad_(true);
     params_.push_back({std::move(name), [member](Module& m) -> Tensor& { return static_cast<Self&>(m).*member; }});
   }
+  // A parameter held in a container member (a recurrent layer's per-layer weights), found
+  // by `get` at each access.
+  void register_parameter(std::string name, std::function<Tensor&(Module&)> get, bool requires_grad = true) {
+    Tensor& t = get(*this);
+    if (t.defined() && requires_grad && !t.requires_grad()) t.requires_grad_(true);
+    params_.push_back({std::move(name), std::move(get)});
+  }
   template <class Self>
   void register_buffer(std::string name, Tensor Self::*member, bool persistent = true) {
     buffers_.push_back(

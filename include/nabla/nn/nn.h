@@ -13,6 +13,8 @@
 #include "nabla/nn/module.h"
 #include "nabla/nn/module_dict.h"
 #include "nabla/nn/module_list.h"
+#include "nabla/nn/rnn.h"
+#include "nabla/nn/rnn_cell.h"
 #include "nabla/nn/sequential.h"
 #include "nabla/nn/summary.h"
 #include "nabla/nn/unary_module.h"
