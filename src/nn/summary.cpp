@@ -20,7 +20,7 @@ struct Row {
   std::string name;  // "Linear-1"
   Shape output;
   int64_t params = 0;
-  std::optional<bool> trainable;  // known only for modules with a weight, as in torchsummary
+  std::optional<bool> trainable{};  // known only for modules with a weight, as in torchsummary
 };
 
 // Python's "{:,}".

@@ -193,7 +193,8 @@ TEST(RNNGolden, TorchStateDictLoadsThroughSafetensors) {
     if (!c.contains("safetensors")) continue;
     ++found;
     std::unique_ptr<RNNBase> m = make_layer(c, kFloat32, false);
-    io::load_model(*m, std::filesystem::path(NABLA_TEST_DATA) / c["safetensors"].get<std::string>());
+    const std::string file = c["safetensors"];
+    io::load_model(*m, std::filesystem::path(NABLA_TEST_DATA) / file);
     const auto f32 = [&](const char* key) { return tensor_of(c[key]).to(kFloat32); };
     const LSTMOutput r = run(*m, f32("x"), f32("h0"), f32("c0"), {});
     nabla::testing::expect_close(r.output, c["y"], 1e-5, 1e-5, "output");
