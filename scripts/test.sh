@@ -16,5 +16,5 @@ ctest --test-dir build --output-on-failure -j2
 # not tests, so they are left out.
 cmake -S . -B build-asan -G Ninja -DNABLA_SANITIZE=ON -DNABLA_BUILD_BENCH=OFF \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
-cmake --build build-asan -j"$(nproc)"
+cmake --build build-asan -j"$(nproc)" --target nabla_tests  # the command and benchmarks are not tests
 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j2
