@@ -3,6 +3,7 @@
 #include <string>
 
 #include "tests/optim/golden.h"
+#include "tests/tensor/test_util.h"
 
 namespace nabla::optim::testing {
 namespace {
@@ -162,15 +163,7 @@ TEST(LRSchedulerGolden, ResumeFromStateDicts) {
   }
 }
 
-template <class F>
-void expect_error(F f, const std::string& message) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one mentioning " << message;
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
-  }
-}
+using nabla::testing::expect_error;
 
 TEST(LRScheduler, BaseLrsComeFromInitialLr) {
   // The second scheduler of an optimizer anneals from the original lr, as in PyTorch.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tests/optim/golden.h"
+#include "tests/tensor/test_util.h"
 
 namespace nabla::optim::testing {
 namespace {
@@ -332,15 +333,7 @@ TEST(Optimizer, LoadStateDictRejectsMismatchesAndChangesNothing) {
 
 // ---- construction, options and steps ---------------------------------------------------------
 
-template <class F>
-void expect_error(F f, const std::string& message) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one mentioning " << message;
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
-  }
-}
+using nabla::testing::expect_error;
 
 TEST(Optimizer, RejectsInvalidConstruction) {
   Tensor w = param({1, 2}, {2});

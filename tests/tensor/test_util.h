@@ -6,6 +6,7 @@
 #include <cmath>
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nabla/nabla.h"
@@ -60,6 +61,10 @@ void expect_error(Fn&& f, std::initializer_list<std::string> parts) {
     for (const std::string& p : parts)
       EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
   }
+}
+template <class Fn>
+void expect_error(Fn&& f, const std::string& part) {
+  expect_error(std::forward<Fn>(f), {part});
 }
 
 }  // namespace nabla::testing
