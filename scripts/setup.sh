@@ -9,6 +9,8 @@ packages=(
   libopenblas-dev libdnnl-dev                             # float64 GEMM, float32 GEMM
   libgtest-dev libgmock-dev libbenchmark-dev              # tests and benchmarks
   nlohmann-json3-dev libcli11-dev gnuplot-nox             # file formats, command lines, plots
+  libpng-dev zlib1g-dev                                   # image grids, gzip-compressed IDX files
+  dataset-fashion-mnist                                   # the image classification data set
   "$@"
 )
 
