@@ -26,6 +26,7 @@
 #include "src/autograd/recompute.h"
 #include "src/tensor/blas.h"
 #include "src/tensor/loops.h"
+#include "src/tensor/simd.h"
 #include "src/tensor/vec_math.h"
 
 namespace nabla::nn::internal {
@@ -57,10 +58,13 @@ std::vector<int64_t> lengths_or_full(const LayerSpec& spec, const Dims& d) {
   return spec.lengths.empty() ? std::vector<int64_t>(static_cast<size_t>(d.B), d.T) : spec.lengths;
 }
 
-// Rows [0, B) split across threads when a step's elementwise work is large enough.
+// Rows [0, B) split across threads when a step's elementwise work is large enough, each
+// range run by code built for the widest vectors the CPU has (the gates' exp and division
+// dominate a small layer's step).
 template <class F>
 void for_rows(const Dims& d, F&& f) {
-  detail::parallel_for(d.B, std::max<int64_t>(1, detail::kParallelGrain / std::max<int64_t>(d.gh(), 1)), f);
+  detail::parallel_for(d.B, std::max<int64_t>(1, detail::kParallelGrain / std::max<int64_t>(d.gh(), 1)),
+                       [&](int64_t b0, int64_t b1) { detail::invoke_widest([&] { f(b0, b1); }); });
 }
 
 template <class R>

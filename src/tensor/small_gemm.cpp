@@ -14,7 +14,6 @@
 
 #include "nabla/tensor/error.h"
 
-#define NABLA_AVX512 gnu::target("avx512f,avx512vl,avx512bw,avx512dq,fma")
 // AVX-512 values are passed between functions only inside run_avx512, which inlines them all.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
@@ -52,17 +51,17 @@ struct Avx512 {
   static constexpr int kW = 16;
   static constexpr bool kFreeMask = true;  // a masked load or store costs the same as a plain one
   static constexpr int kRows = 6, kVecs = 4, kDotRows = 5, kDotCols = 4;
-  [[NABLA_AVX512]] static V zero() { return _mm512_setzero_ps(); }
-  [[NABLA_AVX512]] static V set1(float x) { return _mm512_set1_ps(x); }
-  [[NABLA_AVX512]] static V broadcast(const float* p) { return _mm512_set1_ps(*p); }
+  [[NABLA_TARGET_AVX512]] static V zero() { return _mm512_setzero_ps(); }
+  [[NABLA_TARGET_AVX512]] static V set1(float x) { return _mm512_set1_ps(x); }
+  [[NABLA_TARGET_AVX512]] static V broadcast(const float* p) { return _mm512_set1_ps(*p); }
   static Mask mask(int64_t n) { return static_cast<Mask>(n <= 0 ? 0 : n >= kW ? 0xffff : (1u << n) - 1); }
-  [[NABLA_AVX512]] static V load(const float* p) { return _mm512_loadu_ps(p); }
-  [[NABLA_AVX512]] static V load(const float* p, Mask m) { return _mm512_maskz_loadu_ps(m, p); }
-  [[NABLA_AVX512]] static void store(float* p, V x) { _mm512_storeu_ps(p, x); }
-  [[NABLA_AVX512]] static void store(float* p, V x, Mask m) { _mm512_mask_storeu_ps(p, m, x); }
-  [[NABLA_AVX512]] static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-  [[NABLA_AVX512]] static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
-  [[NABLA_AVX512]] static __m256 fold256(V x) {
+  [[NABLA_TARGET_AVX512]] static V load(const float* p) { return _mm512_loadu_ps(p); }
+  [[NABLA_TARGET_AVX512]] static V load(const float* p, Mask m) { return _mm512_maskz_loadu_ps(m, p); }
+  [[NABLA_TARGET_AVX512]] static void store(float* p, V x) { _mm512_storeu_ps(p, x); }
+  [[NABLA_TARGET_AVX512]] static void store(float* p, V x, Mask m) { _mm512_mask_storeu_ps(p, m, x); }
+  [[NABLA_TARGET_AVX512]] static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  [[NABLA_TARGET_AVX512]] static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
+  [[NABLA_TARGET_AVX512]] static __m256 fold256(V x) {
     return _mm256_add_ps(_mm512_extractf32x8_ps(x, 0), _mm512_extractf32x8_ps(x, 1));
   }
 };
@@ -310,7 +309,7 @@ void run_on(const Args& g, bool ta, bool tb) {
 }
 
 [[gnu::flatten]] void run_avx2(const Args& g, bool ta, bool tb) { run_on<Avx2>(g, ta, tb); }
-[[gnu::flatten, NABLA_AVX512]] void run_avx512(const Args& g, bool ta, bool tb) { run_on<Avx512>(g, ta, tb); }
+[[gnu::flatten, NABLA_TARGET_AVX512]] void run_avx512(const Args& g, bool ta, bool tb) { run_on<Avx512>(g, ta, tb); }
 
 // C = beta * C when the product vanishes (k = 0 or alpha = 0); like BLAS, A and B are not read.
 void scale(const Args& g) {
@@ -339,17 +338,6 @@ void run(SimdIsa isa, Args g, bool ta, bool tb) {
 
 }  // namespace
 
-bool cpu_supports(SimdIsa isa) {
-  switch (isa) {
-    case SimdIsa::kAvx2:
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case SimdIsa::kAvx512:
-      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-             __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
-  }
-  return false;
-}
-
 void small_sgemm(SimdIsa isa, bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
                  int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
   NABLA_CHECK(cpu_supports(isa), "small_sgemm", "this CPU lacks the requested instruction set");
@@ -359,9 +347,8 @@ void small_sgemm(SimdIsa isa, bool ta, bool tb, int64_t m, int64_t n, int64_t k,
 
 void small_sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
                  const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  static const SimdIsa isa = cpu_supports(SimdIsa::kAvx512) ? SimdIsa::kAvx512 : SimdIsa::kAvx2;
   const Args g{m, n, k, alpha, beta, a, lda, b, ldb, c, ldc};
-  run(isa, g, ta, tb);
+  run(best_simd_isa(), g, ta, tb);
 }
 
 }  // namespace nabla::detail

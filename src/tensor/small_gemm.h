@@ -5,12 +5,9 @@
 // read in place, so the operands of one call should fit in L2. beta == 0 means C is not read.
 #include <cstdint>
 
+#include "src/tensor/simd.h"
+
 namespace nabla::detail {
-
-enum class SimdIsa { kAvx2, kAvx512 };
-
-// Whether this CPU runs the kernels built for `isa`.
-bool cpu_supports(SimdIsa isa);
 
 // Runs on the widest ISA the CPU supports.
 void small_sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
