@@ -33,6 +33,11 @@ const Example& find_example(const std::string& name) {
   detail::fail("nabla run", "no example called '", name, "' (there are: ", names, ")");
 }
 
+double Settings::param(const std::string& name, double fallback) const {
+  const auto it = params.find(name);
+  return it == params.end() ? fallback : it->second;
+}
+
 std::ostream& log_of(const Settings& settings) { return settings.log != nullptr ? *settings.log : std::cout; }
 
 }  // namespace nabla::examples

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,6 +24,11 @@ struct Settings {
   std::optional<double> lr{};
   bool full = false;  // the long version of the run, where the default is shortened
   std::ostream* log = nullptr;  // progress and results; standard output when null
+  // The example's own hyper-parameters (Example::hyperparameters), e.g. {"hidden", 128}.
+  std::map<std::string, double> params{};
+
+  // params[name] when set, else the example's default.
+  double param(const std::string& name, double fallback) const;
 };
 
 // A success criterion of the example (from ../shared/examples-spec.md or the issue) and
@@ -36,6 +42,8 @@ struct Check {
 struct Outcome {
   std::vector<std::pair<std::string, double>> metrics{};
   std::vector<Check> checks{};
+  // Per-epoch series, e.g. {"val_loss", {...}}: drawn by `nabla tune` for each trial.
+  std::map<std::string, std::vector<double>> curves{};
 };
 
 struct Example {
@@ -43,6 +51,10 @@ struct Example {
   std::string seed;   // the seed it comes from: "003 (Robert, Deep Learning)"
   std::string title;  // one line for `nabla list`
   std::function<Outcome(const Settings&)> run;
+  // What `nabla tune` may vary besides lr, batch_size and epochs (read with Settings::param),
+  // and the metric it minimises; an example without an objective cannot be tuned.
+  std::vector<std::string> hyperparameters{};
+  std::string objective{};
 };
 
 // Every registered example, sorted by name.
