@@ -20,3 +20,4 @@
 #include "nabla/tensor/shape_ops.h"
 #include "nabla/tensor/tensor.h"
 #include "nabla/tensor/threading.h"
+#include "nabla/timeseries/timeseries.h"

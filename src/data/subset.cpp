@@ -8,6 +8,7 @@
 #include "nabla/tensor/indexing.h"
 #include "nabla/tensor/random.h"
 #include "src/data/check.h"
+#include "src/data/split_sizes.h"
 
 namespace nabla::data {
 
@@ -32,17 +33,16 @@ Example Subset::get_batch(const Tensor& indices) const {
   return dataset_->get_batch(index_select(indices_, 0, indices));
 }
 
-namespace {
+namespace detail {
 
-// PyTorch's reading of `lengths`: fractions when they sum to 1 (math.isclose) and that sum does
-// not exceed n, else whole sizes that must sum to n.
-std::vector<int64_t> split_sizes(const std::vector<double>& lengths, int64_t n) {
-  NABLA_CHECK(!lengths.empty(), "random_split", "lengths is empty");
+std::vector<int64_t> split_sizes(const std::vector<double>& lengths, int64_t n, const char* op,
+                                 const char* whole, const char* unit) {
+  NABLA_CHECK(!lengths.empty(), op, "lengths is empty");
   const double total = std::accumulate(lengths.begin(), lengths.end(), 0.0);
   std::vector<int64_t> sizes;
   if (std::abs(total - 1) <= 1e-9 * std::max(1.0, std::abs(total)) && total <= static_cast<double>(n)) {
     for (size_t i = 0; i < lengths.size(); ++i) {
-      NABLA_CHECK(lengths[i] >= 0 && lengths[i] <= 1, "random_split", "fraction at index ", i,
+      NABLA_CHECK(lengths[i] >= 0 && lengths[i] <= 1, op, "fraction at index ", i,
                   " is not between 0 and 1: ", lengths[i]);
       sizes.push_back(static_cast<int64_t>(std::floor(static_cast<double>(n) * lengths[i])));
     }
@@ -50,25 +50,26 @@ std::vector<int64_t> split_sizes(const std::vector<double>& lengths, int64_t n) 
     for (int64_t i = 0; i < remainder; ++i) ++sizes[static_cast<size_t>(i) % sizes.size()];
   } else {
     for (size_t i = 0; i < lengths.size(); ++i) {
-      NABLA_CHECK(lengths[i] >= 0 && lengths[i] == std::floor(lengths[i]), "random_split", "length at index ",
-                  i, " must be a non-negative whole number (or all lengths fractions summing to 1), got ",
+      NABLA_CHECK(lengths[i] >= 0 && lengths[i] == std::floor(lengths[i]), op, "length at index ", i,
+                  " must be a non-negative whole number (or all lengths fractions summing to 1), got ",
                   lengths[i]);
-      NABLA_CHECK(lengths[i] <= static_cast<double>(n), "random_split", "length at index ", i, " is ",
-                  lengths[i], ", more than the dataset's ", n, " samples");
+      NABLA_CHECK(lengths[i] <= static_cast<double>(n), op, "length at index ", i, " is ", lengths[i],
+                  ", more than ", whole, "'s ", n, " ", unit);
       sizes.push_back(static_cast<int64_t>(lengths[i]));
     }
   }
   const int64_t sum = std::accumulate(sizes.begin(), sizes.end(), int64_t{0});
-  NABLA_CHECK(sum == n, "random_split", "the lengths sum to ", sum, " but the dataset has ", n, " samples");
+  NABLA_CHECK(sum == n, op, "the lengths sum to ", sum, " but ", whole, " has ", n, " ", unit);
   return sizes;
 }
 
-}  // namespace
+}  // namespace detail
 
 std::vector<Subset> random_split(SharedDataset dataset, const std::vector<double>& lengths,
                                  std::optional<uint64_t> seed) {
   const int64_t n = dataset->size();
-  const std::vector<int64_t> sizes = split_sizes(lengths, n);
+  const std::vector<int64_t> sizes =
+      detail::split_sizes(lengths, n, "random_split", "the dataset", "samples");
   Generator generator(seed ? *seed : default_generator().next_u64());
   const Tensor order = randperm(n, generator);
   std::vector<Subset> subsets;

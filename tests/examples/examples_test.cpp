@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "examples/example.h"
@@ -22,9 +23,14 @@ TEST_P(SeedExample, MeetsItsSuccessCriteria) {
   Settings settings{.out_dir = std::filesystem::temp_directory_path() / ("nabla_example_" + example.name),
                     .data_dir = NABLA_DEFAULT_DATA_DIR,
                     .log = &log};
-  if (example.name == "boston-housing" && !std::filesystem::exists(settings.data_dir / "boston_house_prices.csv"))
-    GTEST_SKIP() << "no " << (settings.data_dir / "boston_house_prices.csv") << ": run scripts/fetch-data.sh";
-  if (example.name == "seed-network") settings.epochs = 500;
+  const std::map<std::string, std::string> data_files{{"boston-housing", "boston_house_prices.csv"},
+                                                      {"sunspots", "sunspots.csv"}};
+  if (data_files.contains(example.name) &&
+      !std::filesystem::exists(settings.data_dir / data_files.at(example.name)))
+    GTEST_SKIP() << "no " << (settings.data_dir / data_files.at(example.name))
+                 << ": run scripts/fetch-data.sh";
+  const std::map<std::string, int64_t> short_epochs{{"seed-network", 500}, {"narx", 30}, {"sunspots", 60}};
+  if (short_epochs.contains(example.name)) settings.epochs = short_epochs.at(example.name);
   std::filesystem::create_directories(settings.out_dir);
   const Outcome outcome = example.run(settings);
   EXPECT_FALSE(outcome.checks.empty());
