@@ -130,11 +130,25 @@ void sync_directory(const std::filesystem::path& dir, const std::filesystem::pat
               "' but cannot sync its directory: ", std::strerror(err));
 }
 
+// The directory the temporary file goes in: the target's, so that rename stays on one file system.
+std::filesystem::path directory_of(const std::filesystem::path& path) {
+  NABLA_CHECK(path.has_filename(), kOp, "'", path.string(), "' does not name a file");
+  return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+}
+
+// Makes the filled temporary file durable and renames it over the target.
+void commit(TempFile& temp, const std::filesystem::path& dir, const std::filesystem::path& path) {
+  if (::fsync(temp.fd()) != 0) fail_errno(path, "fsync failed", errno);
+  if (const int err = temp.close()) fail_errno(path, "close failed", err);
+  if (::rename(temp.path().c_str(), path.c_str()) != 0) fail_errno(path, "rename failed", errno);
+  temp.mark_renamed();
+  sync_directory(dir, path);
+}
+
 }  // namespace
 
 void write_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& writer) {
-  NABLA_CHECK(path.has_filename(), kOp, "'", path.string(), "' does not name a file");
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const std::filesystem::path dir = directory_of(path);
   TempFile temp(dir, path);
   {
     FdBuffer buffer(temp.fd());
@@ -145,11 +159,16 @@ void write_atomically(const std::filesystem::path& path, const std::function<voi
     NABLA_CHECK(!out.fail(), kOp, "cannot write '", path.string(),
                 "': the writer left the stream in a failed state; the file is unchanged");
   }
-  if (::fsync(temp.fd()) != 0) fail_errno(path, "fsync failed", errno);
-  if (const int err = temp.close()) fail_errno(path, "close failed", err);
-  if (::rename(temp.path().c_str(), path.c_str()) != 0) fail_errno(path, "rename failed", errno);
-  temp.mark_renamed();
-  sync_directory(dir, path);
+  commit(temp, dir, path);
+}
+
+// fsync through our descriptor flushes what the other writer put in the same file.
+void write_atomically_via_file(const std::filesystem::path& path,
+                               const std::function<void(const std::filesystem::path& temp)>& make) {
+  const std::filesystem::path dir = directory_of(path);
+  TempFile temp(dir, path);
+  make(temp.path());
+  commit(temp, dir, path);
 }
 
 }  // namespace nabla::io

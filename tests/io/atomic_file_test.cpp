@@ -81,5 +81,29 @@ TEST(AtomicFile, ErrorsNameTheFileAndTheReason) {
   EXPECT_EQ(dir.count(), 1u);
 }
 
+// What another program (gnuplot) writes by name into the temporary file.
+TEST(AtomicFile, AFileWrittenByNameReplacesTheTargetOnlyWhenMakeSucceeds) {
+  TempDir dir;
+  std::filesystem::path temp;
+  write_atomically_via_file(dir / "f", [&](const std::filesystem::path& path) {
+    temp = path;
+    EXPECT_EQ(path.parent_path(), dir.path());  // beside the target, so rename stays on one file system
+    EXPECT_TRUE(std::filesystem::exists(path));
+    testing::write_bytes(path, "drawn");
+  });
+  EXPECT_EQ(read_bytes(dir / "f"), "drawn");
+  EXPECT_FALSE(std::filesystem::exists(temp));
+  EXPECT_THROW(write_atomically_via_file(dir / "f",
+                                         [](const std::filesystem::path& path) {
+                                           testing::write_bytes(path, "half");
+                                           throw std::logic_error("the drawing program failed");
+                                         }),
+               std::logic_error);
+  EXPECT_EQ(read_bytes(dir / "f"), "drawn");
+  EXPECT_EQ(dir.count(), 1u);
+  expect_error([&] { write_atomically_via_file(dir / "missing" / "f", [](const std::filesystem::path&) {}); },
+               {(dir / "missing" / "f").string(), "No such file"});
+}
+
 }  // namespace
 }  // namespace nabla::io
