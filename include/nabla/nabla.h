@@ -7,6 +7,7 @@
 #include "nabla/io/io.h"
 #include "nabla/nn/nn.h"
 #include "nabla/optim/optim.h"
+#include "nabla/plot/plot.h"
 #include "nabla/train/train.h"
 #include "nabla/tensor/dtype.h"
 #include "nabla/tensor/error.h"
