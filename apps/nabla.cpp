@@ -1,16 +1,17 @@
-// The `nabla` command: lists the seed examples and runs them, writing each one's results to
-// its output folder.
+// The `nabla` command: lists the seed examples, runs them (writing each one's results,
+// configuration and figures to its output folder) and gathers the results into a report.
 //   nabla list
 //   nabla run house-prices boston-housing --out out --seed 1
 //   nabla run all
+//   nabla report out
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "examples/example.h"
-#include "nabla/io/atomic_file.h"
+#include "examples/report.h"
+#include "examples/results.h"
 #include "nabla/tensor/error.h"
 #include "nabla/tensor/threading.h"
 
@@ -18,15 +19,6 @@ namespace {
 
 using nabla::examples::Example;
 using nabla::examples::Settings;
-using json = nlohmann::ordered_json;
-
-json settings_json(const Settings& s) {
-  json j{{"seed", s.seed}, {"full", s.full}, {"data_dir", s.data_dir.string()}};
-  if (s.epochs) j["epochs"] = *s.epochs;
-  if (s.batch_size) j["batch_size"] = *s.batch_size;
-  if (s.lr) j["lr"] = *s.lr;
-  return j;
-}
 
 // Restores a stream's formatting (precision, fixed, ...) that an example changed.
 class FormatGuard {
@@ -41,29 +33,29 @@ class FormatGuard {
   std::ios saved_;
 };
 
-// Runs one example into out/<name>/ and writes its results.json there; returns whether
-// every check was met.
+// Runs one example into out/<name>/ and writes its results.json and config.json there, also
+// when it fails (with the error, for the report); returns whether every check was met.
 bool run_example(const Example& example, Settings settings, const std::filesystem::path& out) {
-  const FormatGuard format(std::cout);
   settings.out_dir = out / example.name;
   std::filesystem::create_directories(settings.out_dir);
   std::cout << "== " << example.name << " (seed " << example.seed << "): " << example.title << '\n';
   const auto start = std::chrono::steady_clock::now();
-  const nabla::examples::Outcome outcome = example.run(settings);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  json result{{"example", example.name}, {"seed", example.seed}, {"title", example.title},
-              {"settings", settings_json(settings)}, {"seconds", seconds}, {"metrics", json::object()},
-              {"checks", json::array()}};
-  for (const auto& [name, value] : outcome.metrics) result["metrics"][name] = value;
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  nabla::examples::Outcome outcome;
+  try {
+    const FormatGuard format(std::cout);
+    outcome = example.run(settings);
+  } catch (const std::exception& error) {
+    nabla::examples::write_results(example, settings, {}, elapsed(), error.what());
+    throw;
+  }
+  const double seconds = elapsed();
+  nabla::examples::write_results(example, settings, outcome, seconds);
   bool all_met = true;
   for (const auto& check : outcome.checks) {
-    result["checks"].push_back({{"criterion", check.criterion}, {"value", check.value}, {"met", check.met}});
     std::cout << (check.met ? "  [met]     " : "  [NOT MET] ") << check.criterion << " (" << check.value << ")\n";
     all_met = all_met && check.met;
   }
-  nabla::io::write_atomically(settings.out_dir / "results.json",
-                              [&](std::ostream& os) { os << result.dump(2) << '\n'; });
   std::cout << "  " << seconds << " s; results in " << (settings.out_dir / "results.json").string() << "\n\n";
   return all_met;
 }
@@ -117,6 +109,14 @@ int main(int argc, char** argv) {
     std::cout << chosen.size() << " example(s): " << chosen.size() - failed - unmet << " met every check, " << unmet
               << " missed one, " << failed << " failed\n";
     status = failed > 0 ? 1 : 0;
+  });
+
+  CLI::App* report = app.add_subcommand("report", "gather every DIR/<example>/results.json into DIR/report.html");
+  std::string report_dir = "out";
+  report->add_option("dir", report_dir, "the folder `nabla run --out` wrote")->capture_default_str();
+  report->callback([&] {
+    const std::filesystem::path page = nabla::examples::write_report(report_dir);
+    std::cout << "report: " << page.string() << '\n';
   });
 
   try {

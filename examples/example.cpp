@@ -40,4 +40,10 @@ double Settings::param(const std::string& name, double fallback) const {
 
 std::ostream& log_of(const Settings& settings) { return settings.log != nullptr ? *settings.log : std::cout; }
 
+FigureFile save_figure(const Settings& settings, const std::string& file, const std::string& caption,
+                       const plot::Figure& figure) {
+  plot::save(figure, settings.out_dir / file);
+  return {.file = file, .caption = caption};
+}
+
 }  // namespace nabla::examples

@@ -1,7 +1,8 @@
 #pragma once
 // The seed examples that `nabla run` reproduces. Each examples/*.cpp defines one example and
 // registers it with a static Registration; the `nabla` command (apps/nabla.cpp) lists and
-// runs them, and writes each one's metrics and checks to its output folder.
+// runs them, and writes each one's metrics, checks, figures and configuration to its output
+// folder (examples/results.h), which `nabla report` gathers into one page.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -11,6 +12,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "nabla/plot/figure.h"
 
 namespace nabla::examples {
 
@@ -39,11 +42,24 @@ struct Check {
   bool met = false;
 };
 
+// A figure or image file the run wrote into its out_dir, shown in the report with its caption.
+struct FigureFile {
+  std::string file;  // a name in out_dir: "training.png"
+  std::string caption;
+};
+
 struct Outcome {
   std::vector<std::pair<std::string, double>> metrics{};
   std::vector<Check> checks{};
   // Per-epoch series, e.g. {"val_loss", {...}}: drawn by `nabla tune` for each trial.
   std::map<std::string, std::vector<double>> curves{};
+  std::vector<FigureFile> figures{};
+  // The settings the run used, its defaults resolved ("epochs", "lr", "batch_size", ...), for
+  // config.json.
+  std::vector<std::pair<std::string, double>> config{};
+  // The run used shortened defaults: settings.full was off and the example has a longer
+  // version. The report says so.
+  bool shortened = false;
 };
 
 struct Example {
@@ -68,5 +84,11 @@ struct Registration {
 
 // The stream examples write their progress to.
 std::ostream& log_of(const Settings& settings);
+
+// Draws `figure` into settings.out_dir / file (plot::save) and returns the entry for
+// Outcome::figures:
+//   outcome.figures.push_back(save_figure(settings, "fit.png", "the fit and the data", figure));
+FigureFile save_figure(const Settings& settings, const std::string& file, const std::string& caption,
+                       const plot::Figure& figure);
 
 }  // namespace nabla::examples

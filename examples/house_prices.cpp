@@ -6,7 +6,10 @@
 // stable would barely move the other weights.
 #include <cmath>
 #include <iomanip>
+#include <numeric>
 #include <ostream>
+#include <sstream>
+#include <vector>
 
 #include "examples/example.h"
 #include "nabla/nabla.h"
@@ -16,7 +19,26 @@ namespace {
 
 struct Fit {
   double lambda, rmse, weight_norm, new_house_price;
+  std::vector<double> losses;  // J per epoch
+  Tensor fitted;               // the model's prices for the 4 houses
 };
+
+// J per epoch for each λ (log scale: without regularisation it falls towards 0), and the
+// fitted prices against the true ones.
+FigureFile draw(const Settings& settings, const std::vector<Fit>& fits, const Tensor& prices) {
+  plot::Axes losses{.title = "gradient descent on J", .xlabel = "epoch", .ylabel = "J", .logy = true};
+  plot::Axes fitted = plot::predicted_vs_true(prices, fits[0].fitted, "fitted prices (M)", "lambda 0");
+  for (const Fit& fit : fits) {
+    std::ostringstream label;
+    label << "lambda " << fit.lambda;
+    std::vector<double> epochs(fit.losses.size());
+    std::iota(epochs.begin(), epochs.end(), 1.0);
+    losses.series.push_back(plot::Line{.x = std::move(epochs), .y = fit.losses, .label = label.str()});
+    if (fit.lambda > 0) fitted.series.push_back(plot::Scatter{.x = prices, .y = fit.fitted, .label = label.str()});
+  }
+  return save_figure(settings, "training.png", "J per epoch for each lambda, and the fitted prices against the table's",
+                     {.axes = {losses, fitted}, .width = 11, .height = 4.5});
+}
 
 Outcome run(const Settings& settings) {
   std::ostream& log = log_of(settings);
@@ -37,17 +59,19 @@ Outcome run(const Settings& settings) {
     nn::Linear model({.in_features = 4, .out_features = 1, .dtype = kFloat64});
     // Weight decay λ on the weight matrix only: the bias θ0 is not regularised.
     optim::SGD optimizer(optim::split_decay(model.named_parameters(), lambda), {.lr = lr});
+    std::vector<double> losses;
     for (int64_t epoch = 0; epoch < epochs; ++epoch) {
       optimizer.zero_grad();
       const Tensor j = 0.5 * nn::functional::mse_loss(model(z), y);  // 1/(2m) Σ (f − y)²
       j.backward();
       optimizer.step();
+      losses.push_back(j.item<double>());
     }
     NoGradGuard no_grad;
     const Tensor fitted = model(z);
     const double rmse = std::sqrt(nn::functional::mse_loss(fitted, y).item<double>());
     const double price = model(scaler.transform(new_house)).item<double>();
-    fits.push_back({lambda, rmse, norm(model.weight).item<double>(), price});
+    fits.push_back({lambda, rmse, norm(model.weight).item<double>(), price, std::move(losses), fitted.flatten()});
     log << "lambda " << lambda << ": fitted prices " << fitted.flatten() << "  RMSE " << rmse << "  |w| "
         << fits.back().weight_norm << "  a 300 m², 4-bedroom, 2-floor, 8-year-old house: " << price << " M\n";
   }
@@ -65,7 +89,9 @@ Outcome run(const Settings& settings) {
                      {"without regularisation the 4 houses are fitted (RMSE < 0.01 M)", fits[0].rmse,
                       fits[0].rmse < 0.01},
                      {"L2 shrinks the weights as lambda grows", fits[2].weight_norm,
-                      fits[2].weight_norm < fits[1].weight_norm && fits[1].weight_norm < fits[0].weight_norm}}};
+                      fits[2].weight_norm < fits[1].weight_norm && fits[1].weight_norm < fits[0].weight_norm}},
+          .figures = {draw(settings, fits, y.flatten())},
+          .config = {{"epochs", static_cast<double>(epochs)}, {"lr", lr}}};
 }
 
 const Registration registration({.name = "house-prices",

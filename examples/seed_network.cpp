@@ -28,25 +28,31 @@ Outcome run(const Settings& settings) {
   nn::print_summary(model, {4}, log);
   const Tensor x = randn({10, 4});
   const Tensor y = (sin(matmul(x, tensor({0.5, -1, 2, 0.3}))) + 1.0).unsqueeze(1);
-  optim::SGD optimizer(model.parameters(), {.lr = settings.lr.value_or(1e-4)});
   const int64_t epochs = settings.epochs.value_or(5000);
-  double first = 0, last = 0;
+  const double lr = settings.lr.value_or(1e-4);
+  optim::SGD optimizer(model.parameters(), {.lr = lr});
+  train::History history;
   for (int64_t epoch = 0; epoch < epochs; ++epoch) {
     optimizer.zero_grad();
     const Tensor loss = nn::functional::mse_loss(model(x), y);
     loss.backward();
     optimizer.step();
-    last = loss.item<double>();
-    if (epoch == 0) first = last;
-    if (epoch % 500 == 0 || epoch + 1 == epochs) log << "  epoch " << epoch << "  loss " << last << '\n';
+    history.append({{"loss", loss.item<double>()}});
+    if (epoch % 500 == 0 || epoch + 1 == epochs)
+      log << "  epoch " << epoch << "  loss " << history["loss"].back() << '\n';
   }
+  const double first = history["loss"].front(), last = history["loss"].back();
+  const FigureFile figure = save_figure(settings, "loss.png", "(c) the MSE of full-batch SGD per epoch",
+                                        {.axes = {plot::loss_curves(history, "4-200-300-1 sigmoid network, SGD")}});
   return {.metrics = {{"neuron", neuron}, {"network_2_2_1", network}, {"first_loss", first}, {"last_loss", last},
                       {"parameters", static_cast<double>(model.num_parameters())}},
           .checks = {{"neuron prints sigma(6.5) = 0.998499", neuron, std::abs(neuron - 0.998499) < 5e-7},
                      {"2-2-1 network prints 0.7216", network, std::abs(network - 0.7216326) < 5e-7},
                      {"the summary's total is 61,601 parameters", static_cast<double>(model.num_parameters()),
                       model.num_parameters() == 61601},
-                     {"full-batch SGD lowers the loss", last, last < first}}};
+                     {"full-batch SGD lowers the loss", last, last < first}},
+          .figures = {figure},
+          .config = {{"epochs", static_cast<double>(epochs)}, {"lr", lr}}};
 }
 
 const Registration registration({.name = "seed-network",

@@ -35,6 +35,8 @@ TEST_P(SeedExample, MeetsItsSuccessCriteria) {
   const Outcome outcome = example.run(settings);
   EXPECT_FALSE(outcome.checks.empty());
   for (const Check& check : outcome.checks) EXPECT_TRUE(check.met) << check.criterion << ": " << check.value;
+  for (const FigureFile& figure : outcome.figures)
+    EXPECT_TRUE(std::filesystem::is_regular_file(settings.out_dir / figure.file)) << figure.file;
   std::filesystem::remove_all(settings.out_dir);
 }
 
