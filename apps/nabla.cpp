@@ -8,8 +8,11 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include "examples/example.h"
+#include "examples/tuning.h"
 #include "examples/report.h"
 #include "examples/results.h"
 #include "nabla/tensor/error.h"
@@ -109,6 +112,38 @@ int main(int argc, char** argv) {
     std::cout << chosen.size() << " example(s): " << chosen.size() - failed - unmet << " met every check, " << unmet
               << " missed one, " << failed << " failed\n";
     status = failed > 0 ? 1 : 0;
+  });
+
+  CLI::App* tune = app.add_subcommand("tune", "search an example's hyper-parameters, ranked by its validation loss");
+  std::string tune_name, grid;
+  std::optional<int64_t> trials;
+  tune->add_option("name", tune_name, "the example (one that reports a validation objective)")->required();
+  tune->add_option("--grid", grid, "values to try: 'lr=1e-3,3e-3;hidden=32,64'")->required();
+  tune->add_option("--trials", trials, "random search: this many combinations (default: all of them)")
+      ->check(CLI::PositiveNumber);
+  tune->add_option("--out", out, "output folder: the trials go to OUT/<name>/tune/")->capture_default_str();
+  tune->add_option("--data-dir", settings.data_dir, "the data sets from scripts/fetch-data.sh (or $NABLA_DATA)");
+  tune->add_option("--seed", settings.seed, "random seed (of every trial and of the random search)")
+      ->capture_default_str();
+  tune->add_option("--epochs", settings.epochs, "epochs of every trial (the grid may vary them)")
+      ->check(CLI::PositiveNumber);
+  tune->callback([&] {
+    const Example& example = nabla::examples::find_example(tune_name);
+    const auto plan = nabla::examples::search_trials(nabla::examples::parse_grid(grid), trials, settings.seed);
+    Settings base = settings;
+    base.out_dir = std::filesystem::path(out) / example.name / "tune";
+    std::filesystem::create_directories(base.out_dir);
+    std::ostringstream quiet;  // the trials' own progress; the summary goes to the terminal
+    base.log = &quiet;
+    const auto results = nabla::examples::tune(example, base, plan);
+    std::cout << example.name << ": " << results.size() << " trial(s), best first by " << example.objective << '\n';
+    for (size_t rank = 0; rank < results.size(); ++rank) {
+      std::cout << "  " << rank + 1 << ". " << example.objective << " " << results[rank].objective << "  ";
+      for (const auto& [name, value] : results[rank].trial) std::cout << ' ' << name << '=' << value;
+      std::cout << "  (trial-" << results[rank].index << ")\n";
+    }
+    const auto table = nabla::examples::write_tuning_results(results, example.objective, base.out_dir);
+    std::cout << "ranked table: " << table.string() << "; curves: " << (base.out_dir / "tuning.png").string() << '\n';
   });
 
   CLI::App* report = app.add_subcommand("report", "gather every DIR/<example>/results.json into DIR/report.html");

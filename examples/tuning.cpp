@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <numeric>
 #include <ostream>
+#include <sstream>
 
+#include "nabla/io/atomic_file.h"
+#include "nabla/plot/figure.h"
 #include "nabla/tensor/error.h"
 #include "nabla/tensor/random.h"
 
@@ -141,6 +144,41 @@ std::vector<TrialResult> tune(const Example& example, const Settings& base, cons
   std::stable_sort(results.begin(), results.end(),
                    [](const TrialResult& a, const TrialResult& b) { return a.objective < b.objective; });
   return results;
+}
+
+std::filesystem::path write_tuning_results(const std::vector<TrialResult>& results, const std::string& objective,
+                                           const std::filesystem::path& dir) {
+  NABLA_CHECK(!results.empty(), "nabla tune", "no trials to write");
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path table = dir / "tuning.csv";
+  io::write_atomically(table, [&](std::ostream& os) {
+    os << "rank,trial";
+    for (const auto& [name, value] : results.front().trial) os << ',' << name;
+    os << ',' << objective << '\n';
+    os.precision(10);
+    for (size_t rank = 0; rank < results.size(); ++rank) {
+      os << rank + 1 << ',' << results[rank].index;
+      for (const auto& [name, value] : results[rank].trial) os << ',' << value;
+      os << ',' << results[rank].objective << '\n';
+    }
+  });
+  plot::Axes curves{.title = "validation per trial (best first)", .xlabel = "epoch", .ylabel = objective,
+                    .logy = true};
+  for (const TrialResult& r : results) {
+    const auto it = r.outcome.curves.find(objective);
+    if (it == r.outcome.curves.end() || it->second.empty()) continue;
+    std::vector<double> epochs(it->second.size());
+    std::iota(epochs.begin(), epochs.end(), 1.0);
+    std::string label = "trial " + std::to_string(r.index) + ":";
+    for (const auto& [name, value] : r.trial) {
+      std::ostringstream v;
+      v << value;
+      label += " " + name + "=" + v.str();
+    }
+    curves.series.push_back(plot::Line{.x = epochs, .y = it->second, .label = label});
+  }
+  if (!curves.series.empty()) plot::save({.axes = {curves}, .width = 8, .height = 5}, dir / "tuning.png");
+  return table;
 }
 
 }  // namespace nabla::examples

@@ -7,6 +7,7 @@
 // Every trial runs the example (whose validation split and early stopping choose its epochs)
 // with the trial's values and is ranked by the example's objective, a validation metric.
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
@@ -48,5 +49,11 @@ struct TrialResult {
 // Runs the example once per trial, each in base.out_dir / "trial-<k>", and returns the
 // results sorted by objective, best (lowest) first. The example must have an objective.
 std::vector<TrialResult> tune(const Example& example, const Settings& base, const std::vector<Trial>& trials);
+
+// Writes dir/tuning.csv, the ranked table (rank, trial, each hyper-parameter, objective), and
+// dir/tuning.png, the curve named `objective` of every trial per epoch (the trials that
+// report one); returns the table's path.
+std::filesystem::path write_tuning_results(const std::vector<TrialResult>& results, const std::string& objective,
+                                           const std::filesystem::path& dir);
 
 }  // namespace nabla::examples

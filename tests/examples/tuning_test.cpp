@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -89,6 +90,15 @@ TEST(Tuning, RanksTrialsByTheObjective) {
   for (size_t k = 1; k < results.size(); ++k) EXPECT_LE(results[k - 1].objective, results[k].objective);
   EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "trial-3"));
   EXPECT_NE(log.str().find("trial 3: lr=0.01 hidden=64"), std::string::npos);
+
+  const std::filesystem::path table = write_tuning_results(results, "val_loss", dir.path());
+  std::ifstream in(table);
+  std::string header, best;
+  std::getline(in, header);
+  std::getline(in, best);
+  EXPECT_EQ(header, "rank,trial,lr,hidden,val_loss");
+  EXPECT_EQ(best, "1,3,0.01,64,0");
+  EXPECT_GT(std::filesystem::file_size(dir.path() / "tuning.png"), 1000u);
 }
 
 TEST(Tuning, AnExampleWithoutAnObjectiveCannotBeTuned) {
