@@ -9,7 +9,6 @@ weights and output gradients are multiples of 1/4 (short to store; convolution r
 exact in float64 and short too); other results keep 10 significant digits, far below the tests'
 tolerances.
 """
-import json
 import math
 import os
 import sys
@@ -19,6 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_file  # noqa: E402
 from make_nn_layers import batch_norm_case  # noqa: E402  (the BatchNorm1d cases' format)
 
 torch.set_default_dtype(torch.float64)
@@ -248,11 +248,7 @@ def main():
                          batch_norm_case((2, 2, 3, 2), None, affine=False, cls=nn.BatchNorm2d)],
         "repr": reprs(),
     }
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "data", "golden_conv.json")
-    with open(path, "w") as f:
-        json.dump(golden, f, indent=None, separators=(",", ":"))
-        f.write("\n")
-    print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes")
+    golden_file.write("golden_conv.json", golden)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,10 @@ Run:  /usr/bin/python3 scripts/golden/make_fashion_mnist.py
 Writes tests/data/golden_fashion_mnist.json.
 """
 import gzip
-import json
 import os
 import struct
+
+import golden_file
 
 ROOT = "/usr/share/datasets/fashion-mnist"
 FIRST = 3  # images
@@ -37,12 +38,7 @@ def split(prefix):
 
 def main():
     golden = {"train": split("train"), "test": split("t10k")}
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "data",
-                        "golden_fashion_mnist.json")
-    with open(path, "w") as f:
-        json.dump(golden, f, indent=None, separators=(",", ":"))
-        f.write("\n")
-    print("wrote", os.path.normpath(path), os.path.getsize(path), "bytes")
+    golden_file.write("golden_fashion_mnist.json", golden)
 
 
 if __name__ == "__main__":

@@ -7,40 +7,41 @@
 #include "nabla/nn/init.h"
 #include "nabla/tensor/factory.h"
 #include "nabla/tensor/random.h"
+#include "src/nn/functional/window.h"
 #include "src/nn/repr.h"
 
 namespace nabla::nn {
 namespace {
 
 template <int D>
-void check_options(const char* layer, int64_t in, int64_t out, const ExpandingArray<D>& kernel,
-                   int64_t groups, const std::string& padding_mode) {
-  NABLA_CHECK(in > 0 && out > 0, layer, "in_channels and out_channels must be positive, got ", in, " and ",
-              out);
-  NABLA_CHECK(groups > 0, layer, "groups must be positive, got ", groups);
-  NABLA_CHECK(in % groups == 0 && out % groups == 0, layer, "in_channels (", in, ") and out_channels (", out,
-              ") must be divisible by groups (", groups, ")");
-  for (int64_t k : kernel.values())
-    NABLA_CHECK(k > 0, layer, "kernel_size must be positive, got ", internal::py_sizes(kernel));
-  NABLA_CHECK(padding_mode == "zeros", layer, "padding_mode '", padding_mode,
-              "' is not supported (only 'zeros')");
-}
-
-// _ConvNd.reset_parameters: kaiming_uniform_(a = √5) for the weight, U(±1/√fan_in) for the bias.
-void init_parameters(Tensor& weight, Tensor& bias, const Shape& shape, int64_t out_channels, bool with_bias,
-                     DType dtype) {
-  weight = init::kaiming_uniform_(empty(shape, {.dtype = dtype}), std::sqrt(5.0));
-  if (!with_bias) return;
-  const int64_t fan_in = init::calculate_fan_in_and_fan_out(weight).first;
-  const double bound = fan_in > 0 ? 1 / std::sqrt(static_cast<double>(fan_in)) : 0;
-  bias = uniform_(empty({out_channels}, {.dtype = dtype}), -bound, bound);
-}
-
-template <int D>
 Shape weight_shape(int64_t rows, int64_t cols, const ExpandingArray<D>& kernel) {
   Shape s{rows, cols};
   for (int64_t k : kernel.values()) s.push_back(k);
   return s;
+}
+
+// Checks the options every convolution layer shares, then draws the weight ([out, in / groups,
+// *kernel], or [in, out / groups, *kernel] when transposed) and the bias as
+// _ConvNd.reset_parameters does: kaiming_uniform_(a = √5), and U(±1/√fan_in) for the bias.
+template <class Options>
+void init_parameters(const char* layer, const Options& o, bool transposed, Tensor& weight, Tensor& bias) {
+  NABLA_CHECK(o.in_channels > 0 && o.out_channels > 0, layer,
+              "in_channels and out_channels must be positive, got ", o.in_channels, " and ", o.out_channels);
+  NABLA_CHECK(o.groups > 0, layer, "groups must be positive, got ", o.groups);
+  NABLA_CHECK(o.in_channels % o.groups == 0 && o.out_channels % o.groups == 0, layer, "in_channels (",
+              o.in_channels, ") and out_channels (", o.out_channels, ") must be divisible by groups (",
+              o.groups, ")");
+  internal::check_at_least(layer, "kernel_size", o.kernel_size, 1);
+  NABLA_CHECK(o.padding_mode == "zeros", layer, "padding_mode '", o.padding_mode,
+              "' is not supported (only 'zeros')");
+  const int64_t rows = transposed ? o.in_channels : o.out_channels;
+  const int64_t cols = (transposed ? o.out_channels : o.in_channels) / o.groups;
+  weight = init::kaiming_uniform_(empty(weight_shape(rows, cols, o.kernel_size), {.dtype = o.dtype}),
+                                  std::sqrt(5.0));
+  if (!o.bias) return;
+  const int64_t fan_in = init::calculate_fan_in_and_fan_out(weight).first;
+  const double bound = fan_in > 0 ? 1 / std::sqrt(static_cast<double>(fan_in)) : 0;
+  bias = uniform_(empty({o.out_channels}, {.dtype = o.dtype}), -bound, bound);
 }
 
 template <int D>
@@ -71,14 +72,9 @@ std::string unless(const ExpandingArray<D>& a, int64_t default_value) {
 template <int D>
 ConvNd<D>::ConvNd(ConvOptions<D> o) : options(std::move(o)) {
   const char* layer = D == 1 ? "Conv1d" : "Conv2d";
-  check_options(layer, options.in_channels, options.out_channels, options.kernel_size, options.groups,
-                options.padding_mode);
   NABLA_CHECK(!options.padding.is_same() || all_equal(options.stride, 1), layer,
               "padding='same' is not supported for strided convolutions");
-  init_parameters(
-      weight, bias,
-      weight_shape(options.out_channels, options.in_channels / options.groups, options.kernel_size),
-      options.out_channels, options.bias, options.dtype);
+  init_parameters(layer, options, false, weight, bias);
   register_parameter("weight", &ConvNd::weight);
   register_parameter("bias", &ConvNd::bias);
 }
@@ -112,12 +108,7 @@ template class ConvNd<1>;
 template class ConvNd<2>;
 
 ConvTranspose2d::ConvTranspose2d(ConvTranspose2dOptions o) : options(std::move(o)) {
-  check_options("ConvTranspose2d", options.in_channels, options.out_channels, options.kernel_size,
-                options.groups, options.padding_mode);
-  init_parameters(
-      weight, bias,
-      weight_shape(options.in_channels, options.out_channels / options.groups, options.kernel_size),
-      options.out_channels, options.bias, options.dtype);
+  init_parameters("ConvTranspose2d", options, true, weight, bias);
   register_parameter("weight", &ConvTranspose2d::weight);
   register_parameter("bias", &ConvTranspose2d::bias);
 }

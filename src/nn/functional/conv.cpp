@@ -168,13 +168,6 @@ int64_t check_operands(const char* op, const Tensor& input, const Tensor& weight
 }
 
 template <int D>
-void check_window(const char* op, const char* what, const ExpandingArray<D>& v, int64_t min) {
-  for (int64_t x : v.values())
-    NABLA_CHECK(x >= min, op, what, " must be ", min == 0 ? "non-negative" : "positive", ", got ",
-                internal::py_sizes(v));
-}
-
-template <int D>
 Shape spatial_shape(const Tensor& t) {
   return Shape(std::span<const int64_t>(t.shape().end() - D, t.shape().end()));
 }
@@ -182,9 +175,9 @@ Shape spatial_shape(const Tensor& t) {
 template <int D>
 std::array<Window, D> conv_axes(const char* op, const Tensor& input, const Tensor& weight,
                                 const ConvFuncOptions<D>& o) {
-  check_window(op, "stride", o.stride, 1);
-  check_window(op, "dilation", o.dilation, 1);
-  check_window(op, "padding", o.padding.sizes(), 0);
+  internal::check_at_least(op, "stride", o.stride, 1);
+  internal::check_at_least(op, "dilation", o.dilation, 1);
+  internal::check_at_least(op, "padding", o.padding.sizes(), 0);
   for (int64_t s : o.stride.values())
     NABLA_CHECK(!o.padding.is_same() || s == 1, op,
                 "padding='same' is not supported for strided convolutions");
@@ -216,10 +209,10 @@ std::array<Window, D> conv_axes(const char* op, const Tensor& input, const Tenso
 template <int D>
 std::array<Window, D> transposed_axes(const char* op, const Tensor& input, const Tensor& weight,
                                       const ConvTransposeFuncOptions<D>& o) {
-  check_window(op, "stride", o.stride, 1);
-  check_window(op, "dilation", o.dilation, 1);
-  check_window(op, "padding", o.padding, 0);
-  check_window(op, "output_padding", o.output_padding, 0);
+  internal::check_at_least(op, "stride", o.stride, 1);
+  internal::check_at_least(op, "dilation", o.dilation, 1);
+  internal::check_at_least(op, "padding", o.padding, 0);
+  internal::check_at_least(op, "output_padding", o.output_padding, 0);
   std::array<Window, D> axes;
   for (int i = 0; i < D; ++i) {
     Window& a = axes[i];
@@ -240,24 +233,22 @@ std::array<Window, D> transposed_axes(const char* op, const Tensor& input, const
 // height axis (a height of 1 for 1-D convolutions) and `cols` the width axis.
 ConvGeometry geometry(int64_t n, int64_t c, int64_t o, int64_t groups, const Window& rows, const Window& cols,
                       bool transposed) {
-  ConvGeometry g;
-  g.n = n;
-  g.c = c;
-  g.o = o;
-  g.h = transposed ? rows.out : rows.in;
-  g.w = transposed ? cols.out : cols.in;
-  g.oh = transposed ? rows.in : rows.out;
-  g.ow = transposed ? cols.in : cols.out;
-  g.kh = rows.k;
-  g.kw = cols.k;
-  g.sh = rows.s;
-  g.sw = cols.s;
-  g.ph = rows.p;
-  g.pw = cols.p;
-  g.dh = rows.d;
-  g.dw = cols.d;
-  g.groups = groups;
-  return g;
+  return {.n = n,
+          .c = c,
+          .h = transposed ? rows.out : rows.in,
+          .w = transposed ? cols.out : cols.in,
+          .o = o,
+          .kh = rows.k,
+          .kw = cols.k,
+          .oh = transposed ? rows.in : rows.out,
+          .ow = transposed ? cols.in : cols.out,
+          .sh = rows.s,
+          .sw = cols.s,
+          .ph = rows.p,
+          .pw = cols.p,
+          .dh = rows.d,
+          .dw = cols.d,
+          .groups = groups};
 }
 
 // Runs product `kind` on the input and weight made 4-D (a batch dim added to an unbatched

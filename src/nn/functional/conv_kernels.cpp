@@ -26,16 +26,6 @@ constexpr int64_t kColumnBudget = int64_t{1} << 22;
 // The output columns whose input column for kernel column q lies inside the input.
 Range valid_columns(const ConvGeometry& g, int64_t q) { return inside(g.w, g.ow, g.sw, q * g.dw - g.pw); }
 
-// Samples per block, and the work split into block-sized pieces.
-struct Blocks {
-  int64_t size, k, positions;  // samples per block, c kh kw, oh ow
-  Blocks(const ConvGeometry& g)
-      : size(std::clamp<int64_t>(kColumnBudget / std::max<int64_t>(g.c * g.kh * g.kw * g.oh * g.ow, 1), 1,
-                                 std::max<int64_t>(g.n, 1))),
-        k(g.c * g.kh * g.kw),
-        positions(g.oh * g.ow) {}
-};
-
 // Runs f(i) for i in [0, tasks), each touching `per_task` elements, on threads when the
 // total is large.
 template <class F>
@@ -125,77 +115,96 @@ void from_channels_first(const T* src, int64_t count, int64_t channels, int64_t 
   });
 }
 
+// The buffers of one product, and its walk over the blocks of samples.
 template <class T>
-Tensor buffer(int64_t elements) {
-  return detail::empty({elements}, dtype_of<T>());
-}
+class Workspace {
+ public:
+  explicit Workspace(const ConvGeometry& g)
+      : g_(g),
+        k_(g.c * g.kh * g.kw),
+        positions_(g.oh * g.ow),
+        block_(std::clamp<int64_t>(kColumnBudget / std::max<int64_t>(k_ * positions_, 1), 1,
+                                   std::max<int64_t>(g.n, 1))),
+        col_(buffer(k_ * block_ * positions_)),
+        spare_(block_ > 1 ? buffer(g.o * block_ * positions_) : Tensor()) {}
+
+  int64_t positions() const { return positions_; }
+  int64_t group_rows() const { return g_.o / g_.groups; }  // output channels per group
+  int64_t group_k() const { return k_ / g_.groups; }       // column rows per group
+  T* col() const { return col_.data_ptr<T>(); }
+  // [o, block · oh ow]: room for a block's output or output gradient with its channels first.
+  T* spare() const { return spare_.data_ptr<T>(); }
+
+  // f(first sample, samples, columns) for each block.
+  template <class F>
+  void for_blocks(F f) const {
+    for (int64_t n0 = 0; n0 < g_.n; n0 += block_) {
+      const int64_t count = std::min(block_, g_.n - n0);
+      f(n0, count, count * positions_);
+    }
+  }
+
+  // The output gradient of `count` samples from `first` with its channels first: the tensor
+  // itself for one sample, else a transposed copy in spare().
+  const T* channels_first(const T* gy, int64_t first, int64_t count) const {
+    const T* block = gy + first * g_.o * positions_;
+    if (count == 1) return block;
+    to_channels_first(block, count, g_.o, positions_, spare());
+    return spare();
+  }
+
+ private:
+  static Tensor buffer(int64_t elements) { return detail::empty({elements}, dtype_of<T>()); }
+
+  const ConvGeometry& g_;
+  int64_t k_, positions_, block_;
+  Tensor col_, spare_;
+};
 
 }  // namespace
 
 template <class T>
 void conv_forward(const ConvGeometry& g, const T* x, const T* weight, const T* bias, T* y) {
-  const Blocks blk(g);
-  const int64_t og = g.o / g.groups, kg = blk.k / g.groups;
-  const Tensor col_buf = buffer<T>(blk.k * blk.size * blk.positions);
-  const Tensor out_buf = blk.size > 1 ? buffer<T>(g.o * blk.size * blk.positions) : Tensor();
-  T* col = col_buf.data_ptr<T>();
-  for (int64_t n0 = 0; n0 < g.n; n0 += blk.size) {
-    const int64_t count = std::min(blk.size, g.n - n0), cols = count * blk.positions;
-    T* y_block = y + n0 * g.o * blk.positions;
+  const Workspace<T> ws(g);
+  const int64_t og = ws.group_rows(), kg = ws.group_k();
+  ws.for_blocks([&](int64_t n0, int64_t count, int64_t cols) {
+    T* y_block = y + n0 * g.o * ws.positions();
     // One sample's output already has its channels first: the GEMM writes it in place.
-    T* out = count == 1 ? y_block : out_buf.data_ptr<T>();
-    im2col(g, x + n0 * g.c * g.h * g.w, count, col);
+    T* out = count == 1 ? y_block : ws.spare();
+    im2col(g, x + n0 * g.c * g.h * g.w, count, ws.col());
     for (int64_t k = 0; k < g.groups; ++k)
-      detail::gemm(false, false, og, cols, kg, T(1), weight + k * og * kg, kg, col + k * kg * cols, cols,
+      detail::gemm(false, false, og, cols, kg, T(1), weight + k * og * kg, kg, ws.col() + k * kg * cols, cols,
                    T(0), out + k * og * cols, cols);
-    if (count > 1 || bias) from_channels_first(out, count, g.o, blk.positions, bias, y_block);
-  }
+    if (count > 1 || bias) from_channels_first(out, count, g.o, ws.positions(), bias, y_block);
+  });
 }
 
 template <class T>
 void conv_input_grad(const ConvGeometry& g, const T* gy, const T* weight, const T* bias, T* gx) {
-  const Blocks blk(g);
-  const int64_t og = g.o / g.groups, kg = blk.k / g.groups;
-  const Tensor col_buf = buffer<T>(blk.k * blk.size * blk.positions);
-  const Tensor gy_buf = blk.size > 1 ? buffer<T>(g.o * blk.size * blk.positions) : Tensor();
-  T* col = col_buf.data_ptr<T>();
-  for (int64_t n0 = 0; n0 < g.n; n0 += blk.size) {
-    const int64_t count = std::min(blk.size, g.n - n0), cols = count * blk.positions;
-    const T* gy_block = gy + n0 * g.o * blk.positions;
-    const T* gy_t = gy_block;
-    if (count > 1) {
-      to_channels_first(gy_block, count, g.o, blk.positions, gy_buf.data_ptr<T>());
-      gy_t = gy_buf.data_ptr<T>();
-    }
+  const Workspace<T> ws(g);
+  const int64_t og = ws.group_rows(), kg = ws.group_k();
+  ws.for_blocks([&](int64_t n0, int64_t count, int64_t cols) {
+    const T* gy_t = ws.channels_first(gy, n0, count);
     for (int64_t k = 0; k < g.groups; ++k)
       detail::gemm(true, false, kg, cols, og, T(1), weight + k * og * kg, kg, gy_t + k * og * cols, cols,
-                   T(0), col + k * kg * cols, cols);
-    col2im(g, col, count, bias, gx + n0 * g.c * g.h * g.w);
-  }
+                   T(0), ws.col() + k * kg * cols, cols);
+    col2im(g, ws.col(), count, bias, gx + n0 * g.c * g.h * g.w);
+  });
 }
 
 template <class T>
 void conv_weight_grad(const ConvGeometry& g, const T* x, const T* gy, T* gw) {
-  const Blocks blk(g);
-  const int64_t og = g.o / g.groups, kg = blk.k / g.groups;
-  const Tensor col_buf = buffer<T>(blk.k * blk.size * blk.positions);
-  const Tensor gy_buf = blk.size > 1 ? buffer<T>(g.o * blk.size * blk.positions) : Tensor();
-  T* col = col_buf.data_ptr<T>();
+  const Workspace<T> ws(g);
+  const int64_t og = ws.group_rows(), kg = ws.group_k();
   if (g.n == 0) std::fill(gw, gw + g.o * kg, T(0));
-  for (int64_t n0 = 0; n0 < g.n; n0 += blk.size) {
-    const int64_t count = std::min(blk.size, g.n - n0), cols = count * blk.positions;
-    const T* gy_block = gy + n0 * g.o * blk.positions;
-    const T* gy_t = gy_block;
-    if (count > 1) {
-      to_channels_first(gy_block, count, g.o, blk.positions, gy_buf.data_ptr<T>());
-      gy_t = gy_buf.data_ptr<T>();
-    }
-    im2col(g, x + n0 * g.c * g.h * g.w, count, col);
+  ws.for_blocks([&](int64_t n0, int64_t count, int64_t cols) {
+    const T* gy_t = ws.channels_first(gy, n0, count);
+    im2col(g, x + n0 * g.c * g.h * g.w, count, ws.col());
     // Blocks after the first accumulate into the gradient.
     for (int64_t k = 0; k < g.groups; ++k)
-      detail::gemm(false, true, og, kg, cols, T(1), gy_t + k * og * cols, cols, col + k * kg * cols, cols,
-                   T(n0 > 0 ? 1 : 0), gw + k * og * kg, kg);
-  }
+      detail::gemm(false, true, og, kg, cols, T(1), gy_t + k * og * cols, cols, ws.col() + k * kg * cols,
+                   cols, T(n0 > 0 ? 1 : 0), gw + k * og * kg, kg);
+  });
 }
 
 template <class T>

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "nabla/nn/expanding_array.h"
+#include "src/nn/repr.h"
+
 namespace nabla::nn::internal {
 
 struct Window {
@@ -23,6 +26,14 @@ struct Range {
 inline Range inside(int64_t in, int64_t out, int64_t stride, int64_t shift) {
   const int64_t lo = std::clamp<int64_t>(ceil_div(-shift, stride), 0, out);
   return {lo, std::clamp<int64_t>(ceil_div(in - shift, stride), lo, out)};
+}
+
+// Throws unless every size is at least `min` (0 or 1), naming the op and what the sizes are.
+template <int D>
+void check_at_least(const char* op, const char* what, const ExpandingArray<D>& sizes, int64_t min) {
+  for (int64_t v : sizes.values())
+    NABLA_CHECK(v >= min, op, what, " must be ", min == 0 ? "non-negative" : "positive", ", got ",
+                py_sizes(sizes));
 }
 
 }  // namespace nabla::nn::internal
