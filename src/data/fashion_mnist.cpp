@@ -67,12 +67,13 @@ Example FashionMNIST::get_batch(const Tensor& indices) const {
   const float scale = static_cast<float>(1 / (255 * options_.stddev));
   const float shift = static_cast<float>(-options_.mean / options_.stddev);
   float* out = images.data_ptr<float>();
+  int64_t* classes = labels.data_ptr<int64_t>();
   const int64_t* all_labels = labels_.data_ptr<int64_t>();
   for (int64_t i = 0; i < n; ++i) {
     const uint8_t* src = pixels_->data() + idx[i] * pixels;
     float* dst = out + i * pixels;
     for (int64_t p = 0; p < pixels; ++p) dst[p] = static_cast<float>(src[p]) * scale + shift;
-    labels.data_ptr<int64_t>()[i] = all_labels[idx[i]];
+    classes[i] = all_labels[idx[i]];
   }
   return {images, labels};
 }
