@@ -34,11 +34,11 @@ def layer_norm_case(x_shape, normalized_shape, affine):
     return case
 
 
-def batch_norm_case(shape, momentum, affine=True, track=True):
+def batch_norm_case(shape, momentum, affine=True, track=True, cls=nn.BatchNorm1d):
     """Three training steps (output, input/affine gradients, running stats after each),
-    then the output in eval mode."""
+    then the output in eval mode, of a cls layer (make_conv.py makes BatchNorm2d cases)."""
     c = shape[1]
-    bn = nn.BatchNorm1d(c, momentum=momentum, affine=affine, track_running_stats=track)
+    bn = cls(c, momentum=momentum, affine=affine, track_running_stats=track)
     if affine:
         with torch.no_grad():
             bn.weight.copy_(torch.rand(c) + 0.5)

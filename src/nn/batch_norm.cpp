@@ -304,8 +304,9 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
 
 }  // namespace functional
 
-BatchNorm1d::BatchNorm1d(BatchNormOptions o) : options(o) {
-  NABLA_CHECK(o.num_features > 0, "BatchNorm1d", "num_features must be positive, got ", o.num_features);
+template <int D>
+BatchNormNd<D>::BatchNormNd(BatchNormOptions o) : options(o) {
+  NABLA_CHECK(o.num_features > 0, type_name().c_str(), "num_features must be positive, got ", o.num_features);
   if (o.affine) {
     weight = ones({o.num_features}, {.dtype = o.dtype});
     bias = zeros({o.num_features}, {.dtype = o.dtype});
@@ -315,15 +316,17 @@ BatchNorm1d::BatchNorm1d(BatchNormOptions o) : options(o) {
     running_var = ones({o.num_features}, {.dtype = o.dtype});
     num_batches_tracked = zeros({}, {.dtype = kInt64});
   }
-  register_parameter("weight", &BatchNorm1d::weight);
-  register_parameter("bias", &BatchNorm1d::bias);
-  register_buffer("running_mean", &BatchNorm1d::running_mean);
-  register_buffer("running_var", &BatchNorm1d::running_var);
-  register_buffer("num_batches_tracked", &BatchNorm1d::num_batches_tracked);
+  register_parameter("weight", &BatchNormNd::weight);
+  register_parameter("bias", &BatchNormNd::bias);
+  register_buffer("running_mean", &BatchNormNd::running_mean);
+  register_buffer("running_var", &BatchNormNd::running_var);
+  register_buffer("num_batches_tracked", &BatchNormNd::num_batches_tracked);
 }
 
-Tensor BatchNorm1d::forward(const Tensor& x) {
-  NABLA_CHECK(x.dim() == 2 || x.dim() == 3, "BatchNorm1d", "expected 2D or 3D input (got ", x.dim(),
+template <int D>
+Tensor BatchNormNd<D>::forward(const Tensor& x) {
+  NABLA_CHECK(D == 1 ? x.dim() == 2 || x.dim() == 3 : x.dim() == 4, type_name().c_str(),
+              D == 1 ? "expected 2D or 3D input (got " : "expected 4D input (got ", x.dim(),
               "D input of shape ", x.shape(), ")");
   const bool update = is_training() && options.track_running_stats;
   // The batch counter advances only once the pass has succeeded.
@@ -341,11 +344,15 @@ Tensor BatchNorm1d::forward(const Tensor& x) {
   return y;
 }
 
-std::string BatchNorm1d::extra_repr() const {
+template <int D>
+std::string BatchNormNd<D>::extra_repr() const {
   return std::to_string(options.num_features) + ", eps=" + internal::py_float(options.eps) +
          ", momentum=" + (options.momentum ? internal::py_float(*options.momentum) : "None") +
          ", affine=" + internal::py_bool(options.affine) +
          ", track_running_stats=" + internal::py_bool(options.track_running_stats);
 }
+
+template class BatchNormNd<1>;
+template class BatchNormNd<2>;
 
 }  // namespace nabla::nn

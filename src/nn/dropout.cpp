@@ -27,6 +27,8 @@ Tensor scaled_mask(const Shape& shape, DType dtype, double p) {
   return mask;
 }
 
+std::string dropout_repr(double p) { return "p=" + internal::py_float(p) + ", inplace=False"; }
+
 }  // namespace
 
 namespace functional {
@@ -41,12 +43,33 @@ Tensor dropout(const Tensor& input, double p, bool training) {
   return mul(input, scaled_mask(input.shape(), input.dtype(), p));
 }
 
+Tensor dropout2d(const Tensor& input, double p, bool training) {
+  check_p(p, "dropout2d");
+  NABLA_CHECK(input.defined(), "dropout2d", "undefined input tensor");
+  NABLA_CHECK(input.is_floating_point(), "dropout2d", "expected a floating-point input, got ", input.dtype());
+  NABLA_CHECK(input.dim() == 3 || input.dim() == 4, "dropout2d",
+              "expected 3D (unbatched) or 4D (batched) input, got input of shape ", input.shape());
+  if (!training || p == 0) return input;
+  if (p == 1) return mul(input, 0.0);
+  // One draw per channel, broadcast over its plane.
+  Shape channels = input.shape();
+  channels[channels.size() - 1] = 1;
+  channels[channels.size() - 2] = 1;
+  return mul(input, scaled_mask(channels, input.dtype(), p));
+}
+
 }  // namespace functional
 
 Dropout::Dropout(DropoutOptions o) : options(o) { check_p(o.p, "Dropout"); }
 
 Tensor Dropout::forward(const Tensor& x) { return functional::dropout(x, options.p, is_training()); }
 
-std::string Dropout::extra_repr() const { return "p=" + internal::py_float(options.p) + ", inplace=False"; }
+std::string Dropout::extra_repr() const { return dropout_repr(options.p); }
+
+Dropout2d::Dropout2d(DropoutOptions o) : options(o) { check_p(o.p, "Dropout2d"); }
+
+Tensor Dropout2d::forward(const Tensor& x) { return functional::dropout2d(x, options.p, is_training()); }
+
+std::string Dropout2d::extra_repr() const { return dropout_repr(options.p); }
 
 }  // namespace nabla::nn

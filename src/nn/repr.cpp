@@ -22,7 +22,8 @@ std::string py_float(double v) {
   std::string out = neg ? "-" : "";
   if (exp < -4 || exp >= 16) {
     out += digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
+    // Appended, not "." + digits.substr(1), which GCC 12 warns about falsely (-Wrestrict).
+    if (digits.size() > 1) out.append(".").append(digits, 1);
     out += exp < 0 ? "e-" : "e+";
     const std::string e = std::to_string(std::abs(exp));
     out += (e.size() < 2 ? "0" : "") + e;
@@ -39,10 +40,16 @@ std::string py_number(double v) {
   return py_float(v);
 }
 
-std::string py_tuple(const std::vector<int64_t>& v) {
+std::string py_tuple(const std::vector<std::string>& items) {
   std::string out = "(";
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + std::to_string(v[i]);
-  return out + (v.size() == 1 ? ",)" : ")");
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+  return out + (items.size() == 1 ? ",)" : ")");
+}
+
+std::string py_tuple(const std::vector<int64_t>& v) {
+  std::vector<std::string> items;
+  for (int64_t x : v) items.push_back(std::to_string(x));
+  return py_tuple(items);
 }
 
 }  // namespace nabla::nn::internal

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "nabla/nabla.h"
+#include "tests/nn/conv_golden.h"
 #include "tests/nn/layers_golden.h"
 #include "tests/tensor/test_util.h"
 
@@ -10,16 +11,22 @@ namespace {
 namespace F = functional;
 using testing::expect_close;
 using testing::golden;
+using testing::json;
 using testing::tensor_of;
 
-TEST(BatchNorm1d, MatchesPyTorchInTrainingAndEval) {
-  for (const auto& c : golden()["batch_norm"]) {
+// Three training steps and one in eval mode of each case (make_nn_layers.py's batch_norm_case).
+template <class Layer>
+void expect_batch_norm_cases(const json& cases) {
+  for (const auto& c : cases) {
     const std::vector<int64_t> shape = c["shape"].get<std::vector<int64_t>>();
     const bool affine = c["affine"], track = c["track_running_stats"];
     std::optional<double> momentum;
     if (!c["momentum"].is_null()) momentum = c["momentum"].get<double>();
-    BatchNorm1d bn({.num_features = shape[1], .momentum = momentum, .affine = affine,
-                    .track_running_stats = track, .dtype = kFloat64});
+    Layer bn({.num_features = shape[1],
+              .momentum = momentum,
+              .affine = affine,
+              .track_running_stats = track,
+              .dtype = kFloat64});
     if (affine) {
       NoGradGuard guard;
       bn.weight.copy_(tensor_of(c["weight"]));
@@ -42,7 +49,9 @@ TEST(BatchNorm1d, MatchesPyTorchInTrainingAndEval) {
       if (!track) continue;
       expect_close(bn.running_mean, s["running_mean"], 1e-14, at + " running_mean");
       expect_close(bn.running_var, s["running_var"], 1e-14, at + " running_var");
-      EXPECT_EQ(bn.num_batches_tracked.item<int64_t>(), s["num_batches_tracked"].get<int64_t>()) << at;
+      EXPECT_EQ(bn.num_batches_tracked.template item<int64_t>(),
+                s["num_batches_tracked"].template get<int64_t>())
+          << at;
     }
     bn.eval();
     const auto& e = c["eval"];
@@ -52,6 +61,14 @@ TEST(BatchNorm1d, MatchesPyTorchInTrainingAndEval) {
     (y * tensor_of(e["gy"])).sum().backward();
     expect_close(x.grad(), e["gx"], 1e-11, what + " eval input gradient");
   }
+}
+
+TEST(BatchNorm1d, MatchesPyTorchInTrainingAndEval) {
+  expect_batch_norm_cases<BatchNorm1d>(golden()["batch_norm"]);
+}
+
+TEST(BatchNorm2d, MatchesPyTorchInTrainingAndEval) {
+  expect_batch_norm_cases<BatchNorm2d>(testing::conv_golden()["batch_norm2d"]);
 }
 
 // batch_norm in training from elementary ops, as the reference for the fused kernels.
@@ -137,6 +154,25 @@ TEST(BatchNorm1d, RejectsBadInput) {
   bn.eval();
   EXPECT_NO_THROW(bn(zeros({1, 3})));
   EXPECT_THROW(F::batch_norm(zeros({2, 3}), {}, {}), Error);  // eval needs running stats
+}
+
+TEST(BatchNorm2d, NormalisesEachChannelOverBatchAndPlane) {
+  BatchNorm2d bn({.num_features = 3, .dtype = kFloat64});
+  const Tensor x = nabla::testing::rand_param({4, 3, 5, 6}, -3, 5, 15).detach();
+  const Tensor y = bn(x);
+  EXPECT_TRUE(allclose(mean(y, {0, 2, 3}), zeros({3}, {.dtype = kFloat64}), 1e-12, 1e-12));
+  EXPECT_TRUE(allclose(var(y, {0, 2, 3}, false), ones({3}, {.dtype = kFloat64}), 1e-4, 1e-4));
+  EXPECT_TRUE(allclose(bn.running_mean, mean(x, {0, 2, 3}) * 0.1, 1e-12, 1e-12));
+  EXPECT_EQ(testing::keys(bn.state_dict()), (std::vector<std::string>{"weight", "bias", "running_mean",
+                                                                      "running_var", "num_batches_tracked"}));
+  nabla::testing::expect_error(
+      [&] {
+        bn(zeros({4, 3, 5}));
+      },
+      {"BatchNorm2d", "expected 4D input", "[4, 3, 5]"});
+  nabla::testing::expect_error([&] { bn(zeros({4, 2, 5, 5})); }, {"batch_norm", "3", "2"});
+  nabla::testing::expect_error([] { BatchNorm2d({.num_features = 0}); }, {"BatchNorm2d", "num_features"});
+  EXPECT_EQ(testing::repr(BatchNorm2d({.num_features = 3})), testing::conv_golden()["repr"]["BatchNorm2d"]);
 }
 
 TEST(BatchNorm1d, PrintsLikePyTorch) {

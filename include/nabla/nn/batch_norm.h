@@ -1,5 +1,6 @@
 #pragma once
-// Batch normalisation over the batch (and length) dims of [N, C] or [N, C, L] inputs:
+// Batch normalisation over every dim but the channels: BatchNorm1d takes [N, C] or [N, C, L]
+// inputs, BatchNorm2d [N, C, H, W] ones:
 //   y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias, per channel.
 // In training the batch statistics are used and folded into the running estimates
 // (running = (1 - momentum) * running + momentum * batch, with the unbiased batch
@@ -27,11 +28,13 @@ struct BatchNormOptions {
   DType dtype = kFloat32;
 };
 
-class BatchNorm1d : public UnaryModule {
+// BatchNorm1d (D = 1) and BatchNorm2d (D = 2) differ only in the inputs they take.
+template <int D>
+class BatchNormNd : public UnaryModule {
  public:
-  explicit BatchNorm1d(BatchNormOptions options);
+  explicit BatchNormNd(BatchNormOptions options);
   Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "BatchNorm1d"; }
+  std::string type_name() const override { return D == 1 ? "BatchNorm1d" : "BatchNorm2d"; }
   std::string extra_repr() const override;
 
   BatchNormOptions options;
@@ -42,5 +45,9 @@ class BatchNorm1d : public UnaryModule {
   Tensor running_var;          // ones
   Tensor num_batches_tracked;  // int64 scalar: training forward passes so far
 };
+using BatchNorm1d = BatchNormNd<1>;
+using BatchNorm2d = BatchNormNd<2>;
+extern template class BatchNormNd<1>;
+extern template class BatchNormNd<2>;
 
 }  // namespace nabla::nn

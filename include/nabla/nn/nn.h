@@ -1,7 +1,9 @@
 #pragma once
-// Everything of nabla::nn: modules, containers, layers, initialisers and the model summary.
+// Everything of nabla::nn: modules, containers, layers (dense, convolutional, pooling,
+// normalisation, recurrent), initialisers and the model summary.
 #include "nabla/nn/activation.h"
 #include "nabla/nn/batch_norm.h"
+#include "nabla/nn/conv.h"
 #include "nabla/nn/dropout.h"
 #include "nabla/nn/embedding.h"
 #include "nabla/nn/flatten.h"
@@ -13,8 +15,10 @@
 #include "nabla/nn/module.h"
 #include "nabla/nn/module_dict.h"
 #include "nabla/nn/module_list.h"
+#include "nabla/nn/pooling.h"
 #include "nabla/nn/rnn.h"
 #include "nabla/nn/rnn_cell.h"
 #include "nabla/nn/sequential.h"
 #include "nabla/nn/summary.h"
 #include "nabla/nn/unary_module.h"
+#include "nabla/nn/upsample.h"
