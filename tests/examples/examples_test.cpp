@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "examples/example.h"
@@ -22,9 +23,14 @@ TEST_P(SeedExample, MeetsItsSuccessCriteria) {
   Settings settings{.out_dir = std::filesystem::temp_directory_path() / ("nabla_example_" + example.name),
                     .data_dir = NABLA_DEFAULT_DATA_DIR,
                     .log = &log};
-  if (example.name == "boston-housing" && !std::filesystem::exists(settings.data_dir / "boston_house_prices.csv"))
-    GTEST_SKIP() << "no " << (settings.data_dir / "boston_house_prices.csv") << ": run scripts/fetch-data.sh";
+  // The examples on real data, and the file each needs.
+  const std::map<std::string, std::string> data_files = {{"boston-housing", "boston_house_prices.csv"},
+                                                         {"autoencoder-digits", "digits.csv.gz"}};
+  if (const auto it = data_files.find(example.name);
+      it != data_files.end() && !std::filesystem::exists(settings.data_dir / it->second))
+    GTEST_SKIP() << "no " << (settings.data_dir / it->second) << ": run scripts/fetch-data.sh";
   if (example.name == "seed-network") settings.epochs = 500;
+  if (example.name == "gan-ring") settings.epochs = 3000;  // all 8 modes are covered by then
   std::filesystem::create_directories(settings.out_dir);
   const Outcome outcome = example.run(settings);
   EXPECT_FALSE(outcome.checks.empty());
