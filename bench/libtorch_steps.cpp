@@ -106,6 +106,41 @@ Workload small_rnn() {
       rnn, 32, [](auto& l, const torch::Tensor& t) { return std::get<0>(l->forward(t)).select(1, 4); }, x, y, 2000);
 }
 
+// G1's model, with the same layers as nabla's VAE; forward(x) returns the loss, as VAE::loss does.
+struct VAEImpl : torch::nn::Module {
+  torch::nn::Linear encoder{784, 512}, mu{512, 20}, logvar{512, 20}, hidden{20, 512}, output{512, 784};
+  VAEImpl() {
+    register_module("encoder", encoder);
+    register_module("mu", mu);
+    register_module("logvar", logvar);
+    register_module("hidden", hidden);
+    register_module("output", output);
+  }
+  torch::Tensor forward(const torch::Tensor& x) {
+    namespace F = torch::nn::functional;
+    auto h = torch::relu(encoder->forward(x));
+    auto m = mu->forward(h), lv = logvar->forward(h);
+    auto z = m + torch::randn_like(m) * torch::exp(lv * 0.5);
+    auto logits = output->forward(torch::relu(hidden->forward(z)));
+    auto nll = F::binary_cross_entropy_with_logits(
+                   logits, x, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone))
+                   .sum(1);
+    auto kl = (lv.exp() + m.square() - 1 - lv).sum(-1) * 0.5;
+    return nll.mean() + kl.mean();
+  }
+};
+TORCH_MODULE(VAE);
+
+// G1: VAE 784-512-(2x20), 20-512-784 ReLU, batch 128 of U[0, 1) inputs, BCE-with-logits + KL, Adam.
+Workload vae() {
+  torch::manual_seed(0);
+  VAE model;
+  auto opt = std::make_shared<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(1e-3));
+  auto x = torch::rand({128, 784});
+  return training_step([model](const torch::Tensor& t) mutable { return model->forward(t); }, opt,
+                       [](const torch::Tensor& loss, const torch::Tensor&) { return loss; }, x, x, 100);
+}
+
 Workload make_workload(const std::string& id) {
   if (id == "W1") return seed_ffn<torch::optim::SGD>(torch::optim::SGDOptions(1e-4));
   if (id == "W1A") return seed_ffn<torch::optim::Adam>(torch::optim::AdamOptions(1e-3));
@@ -114,6 +149,7 @@ Workload make_workload(const std::string& id) {
   if (id == "R2") return lstm_two_layers();
   if (id == "R3") return bigru();
   if (id == "R4") return small_rnn();
+  if (id == "G1") return vae();
   return {};
 }
 
@@ -133,7 +169,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (ids.empty()) ids = {"W1", "W1A", "W2", "R1", "R2", "R3", "R4"};
+  if (ids.empty()) ids = {"W1", "W1A", "W2", "R1", "R2", "R3", "R4", "G1"};
   torch::set_num_threads(threads);
   for (const std::string& id : ids) {
     Workload w = make_workload(id);

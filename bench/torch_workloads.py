@@ -86,6 +86,34 @@ def small_rnn():
     return recurrent(rnn, 32, lambda t: rnn(t)[0][:, 4], x, y)
 
 
+class VAE(torch.nn.Module):
+    """G1's model; forward(x) returns the loss, as nabla's VAE.loss does."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU())
+        self.mu, self.logvar = torch.nn.Linear(512, 20), torch.nn.Linear(512, 20)
+        self.decoder = torch.nn.Sequential(torch.nn.Linear(20, 512), torch.nn.ReLU(), torch.nn.Linear(512, 784))
+
+    def forward(self, x):
+        h = self.encoder(x)
+        mu, logvar = self.mu(h), self.logvar(h)
+        z = mu + torch.randn_like(mu) * torch.exp(logvar * 0.5)
+        nll = torch.nn.functional.binary_cross_entropy_with_logits(self.decoder(z), x, reduction="none").sum(1)
+        kl = ((logvar.exp() + mu.square() - 1 - logvar).sum(-1)) * 0.5
+        return nll.mean() + kl.mean()
+
+
+def vae():
+    """G1: VAE 784-512-(2x20), 20-512-784 ReLU, batch 128 of U[0, 1) inputs, BCE-with-logits
+    summed over the pixels + KL to N(0, I), both averaged over the batch; Adam lr 1e-3."""
+    torch.manual_seed(0)
+    model = VAE()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.rand(128, 784)
+    return training_step(model, opt, lambda loss, _: loss, x, None)
+
+
 WORKLOADS = {
     "W1": lambda: seed_ffn(lambda p: torch.optim.SGD(p, lr=1e-4)),
     "W1A": lambda: seed_ffn(lambda p: torch.optim.Adam(p, lr=1e-3)),
@@ -94,6 +122,7 @@ WORKLOADS = {
     "R2": lstm_two_layers,
     "R3": bigru,
     "R4": small_rnn,
+    "G1": vae,
 }
 
 

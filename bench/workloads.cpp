@@ -6,19 +6,26 @@ namespace {
 namespace F = nn::functional;
 using Loss = Tensor (*)(const Tensor& prediction, const Tensor& target);
 
-// One training step on the fixed batch (x, y): zero_grad, forward, loss, backward, update —
-// the same sequence as the PyTorch and LibTorch sides. `forward` owns the model.
-Workload training_step(std::string id, std::string description, std::function<Tensor(const Tensor&)> forward,
-                       std::shared_ptr<optim::Optimizer> optimizer, Loss loss_fn, Tensor x, Tensor y, int iters) {
+// One training step: zero_grad, the loss (forward included), backward, update — the same
+// sequence as the PyTorch and LibTorch sides. `loss` owns the model and the data.
+Workload training_step(std::string id, std::string description, std::function<Tensor()> loss,
+                       std::shared_ptr<optim::Optimizer> optimizer, int iters) {
   auto last = std::make_shared<double>(0);
   auto step = [=] {
     optimizer->zero_grad();
-    const Tensor loss = loss_fn(forward(x), y);
-    loss.backward();
+    const Tensor value = loss();
+    value.backward();
     optimizer->step();
-    *last = loss.item<double>();
+    *last = value.item<double>();
   };
   return {std::move(id), std::move(description), step, [last] { return *last; }, iters};
+}
+
+// A training step on the fixed batch (x, y); `forward` owns the model.
+Workload training_step(std::string id, std::string description, std::function<Tensor(const Tensor&)> forward,
+                       std::shared_ptr<optim::Optimizer> optimizer, Loss loss_fn, Tensor x, Tensor y, int iters) {
+  return training_step(std::move(id), std::move(description), [=] { return loss_fn(forward(x), y); },
+                       std::move(optimizer), iters);
 }
 
 Tensor mse(const Tensor& prediction, const Tensor& target) { return F::mse_loss(prediction, target); }
@@ -100,9 +107,22 @@ Workload small_rnn() {
                    [rnn](const Tensor& t) { return (*rnn)(t).output.select(1, 4); }, 32, x, y, 2000);
 }
 
+// G1: VAE 784 -> 512 -> (2 x 20), 20 -> 512 -> 784, ReLU, batch 128 of inputs uniform in [0, 1),
+// Bernoulli decoder: BCE-with-logits summed over the pixels plus the KL to N(0, I), both averaged
+// over the batch; Adam lr 1e-3. The reparameterisation draws new noise at every step.
+Workload vae() {
+  manual_seed(0);
+  auto model = std::make_shared<generative::VAE>(
+      generative::VAEOptions{.encoder = {.sizes = {784, 512, 20}}, .decoder = {.sizes = {20, 512, 784}}});
+  auto optimizer = std::make_shared<optim::Adam>(model->parameters(), optim::AdamOptions{.lr = 1e-3});
+  const Tensor x = rand({128, 784});
+  return training_step("G1", "VAE 784-512-(2x20), 20-512-784 ReLU, batch 128, BCE-with-logits + KL, Adam",
+                       [model, x] { return model->loss(x).loss; }, optimizer, 100);
+}
+
 }  // namespace
 
-std::vector<std::string> workload_ids() { return {"W1", "W1A", "W2", "R1", "R2", "R3", "R4"}; }
+std::vector<std::string> workload_ids() { return {"W1", "W1A", "W2", "R1", "R2", "R3", "R4", "G1"}; }
 
 Workload make_workload(const std::string& id) {
   if (id == "W1")
@@ -116,6 +136,7 @@ Workload make_workload(const std::string& id) {
   if (id == "R2") return lstm_two_layers();
   if (id == "R3") return bigru();
   if (id == "R4") return small_rnn();
+  if (id == "G1") return vae();
   detail::fail("bench", "unknown workload '", id, "'");
 }
 

@@ -19,7 +19,7 @@ struct Workload {
   int iters = 200;                // default steps per timed repeat
 };
 
-// Builds a workload by id ("W1", "W1A", "W2", "R1".."R4"); throws nabla::Error for an unknown id.
+// Builds a workload by id ("W1", "W1A", "W2", "R1".."R4", "G1"); throws nabla::Error for an unknown id.
 Workload make_workload(const std::string& id);
 std::vector<std::string> workload_ids();
 

@@ -4,6 +4,7 @@
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/autograd/gradcheck.h"
 #include "nabla/data/data.h"
+#include "nabla/generative/generative.h"
 #include "nabla/io/io.h"
 #include "nabla/nn/nn.h"
 #include "nabla/optim/optim.h"

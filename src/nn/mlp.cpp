@@ -5,7 +5,6 @@
 #include "nabla/nn/linear.h"
 
 namespace nabla::nn {
-namespace {
 
 std::unique_ptr<UnaryModule> make_activation(Activation a) {
   switch (a) {
@@ -18,10 +17,8 @@ std::unique_ptr<UnaryModule> make_activation(Activation a) {
     case Activation::GELU: return std::make_unique<GELU>();
     case Activation::Softplus: return std::make_unique<Softplus>();
   }
-  detail::fail("MLP", "unknown activation ", static_cast<int>(a));
+  detail::fail("make_activation", "unknown activation ", static_cast<int>(a));
 }
-
-}  // namespace
 
 MLP::MLP(MLPOptions o) : options(std::move(o)) {
   const std::vector<int64_t>& sizes = options.sizes;

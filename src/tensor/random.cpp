@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 #include <sstream>
+#include <vector>
 
 #include "nabla/tensor/factory.h"
 
@@ -168,6 +169,21 @@ Tensor randperm(int64_t n, Generator& g) {
     std::swap(p[i], p[j]);
   }
   return out;
+}
+
+Tensor latin_hypercube(int64_t n, int64_t dims, TensorOptions o) {
+  NABLA_CHECK(n > 0 && dims > 0, "latin_hypercube", "n and dims must be positive, got ", n, " and ", dims);
+  NABLA_CHECK(is_floating(o.dtype), "latin_hypercube", "expected a floating-point dtype, got ", o.dtype);
+  Generator& g = default_generator();
+  std::vector<double> points(static_cast<size_t>(n * dims));
+  for (int64_t d = 0; d < dims; ++d) {
+    const Tensor order = randperm(n, g);
+    const int64_t* stratum = order.data_ptr<int64_t>();
+    for (int64_t i = 0; i < n; ++i)
+      points[static_cast<size_t>(i * dims + d)] =
+          (static_cast<double>(stratum[i]) + g.uniform()) / static_cast<double>(n);
+  }
+  return with_grad(from_vector(points, {n, dims}).to(o.dtype), o);
 }
 
 }  // namespace nabla

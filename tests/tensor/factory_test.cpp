@@ -323,6 +323,33 @@ TEST(Random, Randperm) {
   EXPECT_THROW(randperm(-1), Error);
 }
 
+TEST(Random, LatinHypercubeHasOnePointPerStratumInEveryDim) {
+  manual_seed(9);
+  constexpr int64_t n = 50;
+  const Tensor points = latin_hypercube(n, 3, {.dtype = kFloat64});
+  EXPECT_EQ(points.shape(), Shape({n, 3}));
+  for (int64_t d = 0; d < 3; ++d) {
+    const std::vector<double> column = points.select(1, d).to_vector<double>();
+    std::vector<int64_t> strata;
+    for (double v : column) {
+      EXPECT_GE(v, 0);
+      EXPECT_LE(v, 1);
+      strata.push_back(static_cast<int64_t>(std::floor(v * n)));
+    }
+    std::sort(strata.begin(), strata.end());
+    std::vector<int64_t> want(n);
+    std::iota(want.begin(), want.end(), 0);
+    EXPECT_EQ(strata, want) << "dim " << d;
+  }
+  // Independent orders per dim, and a seeded draw repeats.
+  EXPECT_FALSE(equal(points.select(1, 0), points.select(1, 1)));
+  manual_seed(9);
+  EXPECT_TRUE(equal(latin_hypercube(n, 3, {.dtype = kFloat64}), points));
+  EXPECT_EQ(latin_hypercube(4, 1).dtype(), kFloat32);
+  EXPECT_THROW(latin_hypercube(0, 1), Error);
+  EXPECT_THROW(latin_hypercube(3, 1, {.dtype = kInt64}), Error);
+}
+
 TEST(Random, RandpermFromItsOwnGenerator) {
   manual_seed(3);
   const Tensor global_next = randperm(50);

@@ -4,6 +4,7 @@
 // so its state dict names ("0.weight", "2.weight", ...) match the equivalent PyTorch
 // nn.Sequential and weights move between the two.
 //   nn::MLP net({.sizes = {4, 200, 300, 1}, .activation = nn::Activation::Sigmoid});
+#include <memory>
 #include <vector>
 
 #include "nabla/nn/sequential.h"
@@ -11,6 +12,9 @@
 namespace nabla::nn {
 
 enum class Activation { Identity, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, GELU, Softplus };
+
+// The activation as a module, with PyTorch's default options.
+std::unique_ptr<UnaryModule> make_activation(Activation activation);
 
 struct MLPOptions {
   std::vector<int64_t> sizes = {};  // input, hidden..., output: at least two

@@ -90,6 +90,12 @@ class Module {
   void register_module(std::string name, M Self::*member) {
     children_.push_back({std::move(name), [member](Module& m) -> Module& { return static_cast<Self&>(m).*member; }});
   }
+  // A child owned through a std::unique_ptr member (a network the caller passed in).
+  template <class Self, class M>
+  void register_module(std::string name, std::unique_ptr<M> Self::*member) {
+    children_.push_back(
+        {std::move(name), [member](Module& m) -> Module& { return *(static_cast<Self&>(m).*member); }});
+  }
   // A child owned through a pointer (containers), found by `get` at each access.
   void register_module(std::string name, std::function<Module&(Module&)> get) {
     children_.push_back({std::move(name), std::move(get)});

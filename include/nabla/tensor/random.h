@@ -45,6 +45,11 @@ Tensor bernoulli(const Shape& shape, double p, TensorOptions options = {});
 Tensor randperm(int64_t n);
 Tensor randperm(int64_t n, Generator& generator);
 
+// Latin hypercube sampling (pyDOE's lhs(dims, n)): n points in [0, 1]^dims, [n, dims]. In
+// every dim each of the n equal strata [i/n, (i+1)/n) holds exactly one point, uniform within
+// it, and the strata are visited in an independent random order per dim.
+Tensor latin_hypercube(int64_t n, int64_t dims, TensorOptions options = {});
+
 // In-place fills used by initialisers (no autograd record).
 Tensor uniform_(const Tensor& t, double low = 0, double high = 1);
 Tensor normal_(const Tensor& t, double mean = 0, double std = 1);
