@@ -17,6 +17,7 @@
 #include "examples/results.h"
 #include "nabla/tensor/error.h"
 #include "nabla/tensor/threading.h"
+#include "nabla/train/interrupt.h"
 
 namespace {
 
@@ -89,6 +90,8 @@ int main(int argc, char** argv) {
   run->add_option("--lr", settings.lr, "learning rate")->check(CLI::PositiveNumber);
   run->add_option("--threads", threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
   run->add_flag("--full", settings.full, "the long runs, where the default is shortened");
+  run->add_flag("--resume", settings.resume,
+                "continue the trainings an interrupted run (Ctrl-C) checkpointed in --out");
 
   int status = 0;
   run->callback([&] {
@@ -101,9 +104,18 @@ int main(int argc, char** argv) {
         chosen.push_back(&nabla::examples::find_example(name));
     }
     int failed = 0, unmet = 0;
+    // Ctrl-C stops the training at the next batch; the examples checkpoint every epoch.
+    const nabla::train::InterruptHandler ctrl_c;
     for (const Example* e : chosen) {
       try {
         if (!run_example(*e, settings, out)) ++unmet;
+      } catch (const nabla::train::Interrupted& stop) {
+        std::string again;
+        for (const std::string& name : names) again += name + " ";
+        std::cout << "  " << stop.what() << "\n\nstopped; to continue: nabla run " << again << "--resume --out " << out
+                  << " (with the same options)\n";
+        status = 130;  // what a shell reports for a process that SIGINT ended
+        return;
       } catch (const std::exception& error) {
         std::cout << "  failed: " << error.what() << "\n\n";
         ++failed;

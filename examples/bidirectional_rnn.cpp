@@ -67,6 +67,7 @@ Result train(const std::string& name, Layer& rnn, int64_t features, const Settin
   const auto estimate = [&](const Tensor& noisy) -> Tensor { return readout(rnn(noisy).output); };
   Result r;
   for (int64_t i = 1; i <= iterations; ++i) {
+    train::check_interrupt("bidirectional-rnn");
     const Batch b = noisy_sines(batch);
     optimizer.zero_grad();
     F::mse_loss(estimate(b.noisy), b.clean).backward();

@@ -35,8 +35,8 @@ struct Result {
 };
 
 // Trains `model` on the standardised splits and predicts the test set.
-Result train_and_test(nn::UnaryModule& model, optim::Optimizer& optimizer, const Settings& settings,
-                      int64_t epochs, int64_t batch_size, const data::TensorDataset& train_set,
+Result train_and_test(const std::string& name, nn::UnaryModule& model, optim::Optimizer& optimizer,
+                      const Settings& settings, int64_t epochs, int64_t batch_size, const data::TensorDataset& train_set,
                       const data::TensorDataset& validation_set, const data::TensorDataset& test_set,
                       const data::Standardizer& target_scaler) {
   data::DataLoader train_loader(train_set, {.batch_size = batch_size, .shuffle = true, .seed = settings.seed});
@@ -44,8 +44,14 @@ Result train_and_test(nn::UnaryModule& model, optim::Optimizer& optimizer, const
   data::DataLoader test_loader(test_set, {.batch_size = 256});
   auto stop = std::make_shared<train::EarlyStopping>(
       train::EarlyStoppingOptions{.patience = kPatience, .restore_best_weights = true});
-  train::Trainer trainer(model, optimizer, mse, {.epochs = epochs, .callbacks = {stop}, .progress_bar = false});
+  train::TrainerOptions options = settings.checkpointed(name);
+  options.epochs = epochs;
+  options.callbacks = {stop};
+  options.checkpoint_state = {{"early_stopping", stop.get()}};
+  options.progress_bar = false;
+  train::Trainer trainer(model, optimizer, mse, options);
   const train::History history = trainer.fit(train_loader, &validation_loader);
+  save_model(settings, name, model);
   const Tensor predicted = target_scaler.inverse_transform(trainer.predict(test_loader));
   const Tensor actual = target_scaler.inverse_transform(test_set.targets());
   log_of(settings) << "  stopped after " << trainer.epoch() << " epochs, best epoch " << stop->best_epoch() + 1
@@ -93,7 +99,7 @@ Outcome run(const Settings& settings) {
   nn::Linear linear({.in_features = x.size(1), .out_features = 1});
   optim::Adam linear_optimizer(linear.parameters(), {.lr = kLinearLr});
   log << "linear regression (full-batch Adam to convergence):\n";
-  const Result linear_result = train_and_test(linear, linear_optimizer, settings, kLinearEpochs, train_set.size(),
+  const Result linear_result = train_and_test("linear", linear, linear_optimizer, settings, kLinearEpochs, train_set.size(),
                                               train_set, validation_set, test_set, target_scaler);
 
   manual_seed(settings.seed);
@@ -105,7 +111,7 @@ Outcome run(const Settings& settings) {
   std::ostringstream mlp_name;
   mlp_name << "MLP 12-" << hidden << "-" << hidden << "-1";
   log << mlp_name.str() << " ReLU (Adam, batch " << batch_size << ", early stopping on the validation loss):\n";
-  const Result mlp_result = train_and_test(mlp, mlp_optimizer, settings, epochs, batch_size, train_set, validation_set,
+  const Result mlp_result = train_and_test("mlp", mlp, mlp_optimizer, settings, epochs, batch_size, train_set, validation_set,
                                            test_set, target_scaler);
   const double linear_rmse = linear_result.test_rmse, mlp_rmse = mlp_result.test_rmse;
   const std::vector<double>& val_loss = mlp_result.history["val_loss"];

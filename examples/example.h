@@ -13,7 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "nabla/nn/module.h"
 #include "nabla/plot/figure.h"
+#include "nabla/train/trainer.h"
 
 namespace nabla::examples {
 
@@ -26,12 +28,19 @@ struct Settings {
   std::optional<int64_t> batch_size{};
   std::optional<double> lr{};
   bool full = false;  // the long version of the run, where the default is shortened
+  // Continue the trainings that an interrupted run left checkpoints of (see checkpoint()).
+  bool resume = false;
   std::ostream* log = nullptr;  // progress and results; standard output when null
   // The example's own hyper-parameters (Example::hyperparameters), e.g. {"hidden", 128}.
   std::map<std::string, double> params{};
 
   // params[name] when set, else the example's default.
   double param(const std::string& name, double fallback) const;
+  // The Trainer options that checkpoint the training called `name` after every epoch into
+  // out_dir and, under --resume, continue it from there:
+  //   train::TrainerOptions options = settings.checkpointed("lstm");
+  //   options.epochs = ...;
+  train::TrainerOptions checkpointed(const std::string& name) const;
 };
 
 // A success criterion of the example (from ../shared/examples-spec.md or the issue) and
@@ -90,5 +99,10 @@ std::ostream& log_of(const Settings& settings);
 //   outcome.figures.push_back(save_figure(settings, "fit.png", "the fit and the data", figure));
 FigureFile save_figure(const Settings& settings, const std::string& file, const std::string& caption,
                        const plot::Figure& figure);
+
+// Writes the trained model's state dict to settings.out_dir / (name + ".safetensors"), with
+// PyTorch's parameter names, so torch's safetensors.torch.load_file reads it into the same
+// architecture.
+void save_model(const Settings& settings, const std::string& name, const nn::Module& model);
 
 }  // namespace nabla::examples

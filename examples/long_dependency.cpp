@@ -61,6 +61,7 @@ Result train(const Model& m, const Settings& settings, const Batch& validation, 
   optim::Adam optimizer(model.parameters(), {.lr = lr});
   Result r;
   for (int64_t i = 1; i <= iterations; ++i) {
+    train::check_interrupt("long-dependency");
     const Batch b = adding_problem(batch, length);
     optimizer.zero_grad();
     F::mse_loss(model(b.x), b.y).backward();

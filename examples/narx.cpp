@@ -12,11 +12,13 @@
 // A linear model cannot follow the saturation; both networks should simulate the system better.
 // --epochs sets the epochs of the one-step NARX training (default 60) and of the LSTM's (100).
 #include <cmath>
+#include <iomanip>
 #include <ostream>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "examples/example.h"
-#include "examples/figure_data.h"
 #include "nabla/nabla.h"
 
 namespace nabla::examples {
@@ -100,8 +102,10 @@ Outcome run(const Settings& settings) {
     const auto mse = [](const Tensor& output, const Tensor& target) {
       return nn::functional::mse_loss(output, target);
     };
-    train::Trainer trainer(narx, optimizer, mse,
-                           {.epochs = settings.epochs.value_or(60), .progress_bar = false});
+    train::TrainerOptions options = settings.checkpointed("narx_one_step");
+    options.epochs = settings.epochs.value_or(60);
+    options.progress_bar = false;
+    train::Trainer trainer(narx, optimizer, mse, options);
     trainer.fit(loader);
   }
   const Tensor narx_one_step_sim = simulate(narx);
@@ -112,6 +116,7 @@ Outcome run(const Settings& settings) {
     data::DataLoader loader(ts::SubsequenceDataset(ue, ye, {.length = 40, .stride = 20}),
                             {.batch_size = 16, .shuffle = true, .seed = settings.seed});
     for (int64_t epoch = 0; epoch < (settings.full ? 60 : 20); ++epoch) {
+      train::check_interrupt("narx", " while training the NARX network on its simulation error");
       for (const auto& [u_batch, y_batch] : loader) {
         optimizer.zero_grad();
         ts::prediction_loss(narx, y_batch, u_batch, {.narx = kRegressors, .mode = ts::Prediction::FreeRun})
@@ -121,6 +126,7 @@ Outcome run(const Settings& settings) {
     }
   }
   const Tensor narx_sim = simulate(narx);
+  save_model(settings, "narx_network", narx);
   log << "  then simulation error over sub-sequences of 40 steps: test simulation fit "
       << ts::fit_percent(narx_sim, measured) << "%\n";
 
@@ -132,6 +138,7 @@ Outcome run(const Settings& settings) {
     data::DataLoader loader(ts::SubsequenceDataset(ue, ye, {.length = 64, .stride = 32}),
                             {.batch_size = 16, .shuffle = true, .seed = settings.seed});
     for (int64_t epoch = 0; epoch < lstm_epochs; ++epoch) {
+      train::check_interrupt("narx", " while training the LSTM");
       for (const auto& [u_batch, y_batch] : loader) {
         optimizer.zero_grad();
         ts::sequence_mse_loss(lstm.forward_sequence(u_batch).output, y_batch, {.washout = washout})
@@ -140,6 +147,7 @@ Outcome run(const Settings& settings) {
       }
     }
   }
+  save_model(settings, "lstm", lstm);
   // Driven by u(k) alone: z(k) = [u(k)] from k = 0; the first `first` steps are left out to
   // compare the same samples.
   const Tensor lstm_sim = [&] {
@@ -152,16 +160,39 @@ Outcome run(const Settings& settings) {
 
   const double fit_arx = ts::fit_percent(arx_sim, measured), fit_narx = ts::fit_percent(narx_sim, measured),
                fit_lstm = ts::fit_percent(lstm_sim, measured);
+  // The test record's first 300 samples (the fits are over all of it): its input above, the
+  // measured output and each model's free-run simulation below.
+  const plot::Range shown{static_cast<double>(first), static_cast<double>(first + 300)};
   std::vector<double> k;
   for (int64_t i = first; i < kPeriod; ++i) k.push_back(static_cast<double>(i));
-  write_figure_data(settings, "simulation_test.csv",
-                    {{"k", k},
-                     {"u", std::vector<double>(u_test.begin() + first, u_test.end())},
-                     {"y", measured.to_vector<double>()},
-                     {"arx", arx_sim.to_vector<double>()},
-                     {"narx_one_step", narx_one_step_sim.to_vector<double>()},
-                     {"narx", narx_sim.to_vector<double>()},
-                     {"lstm", lstm_sim.to_vector<double>()}});
+  const auto line = [&](const Tensor& y, const std::string& label, const std::string& color, plot::Dash dash) {
+    return plot::Line{.x = k, .y = y.to_vector<double>(), .label = label, .color = color, .dash = dash};
+  };
+  const plot::Axes input{.title = "test input",
+                         .xlabel = "k",
+                         .ylabel = "u(k)",
+                         .xrange = shown,
+                         .legend = plot::Legend::None,
+                         .series = {plot::Line{.x = k, .y = std::vector<double>(u_test.begin() + first, u_test.end()),
+                                               .color = "dark-grey", .width = 1}}};
+  const auto fit_label = [](const std::string& name, double fit) {
+    std::ostringstream label;
+    label << name << " (fit " << std::fixed << std::setprecision(1) << fit << "%)";
+    return label.str();
+  };
+  const plot::Axes output{
+      .title = "free-run simulation of the test record",
+      .xlabel = "k",
+      .ylabel = "y(k)",
+      .xrange = shown,
+      .legend = plot::Legend::Outside,
+      .series = {line(measured, "measured", "black", plot::Dash::Solid),
+                 line(arx_sim, fit_label("ARX(" + std::to_string(kRegressors.na) + "," + std::to_string(kRegressors.nb) + ")", fit_arx), "#1f77b4", plot::Dash::Dotted),
+                 line(narx_sim, fit_label("NARX net", fit_narx), "#d62728", plot::Dash::Dashed),
+                 line(lstm_sim, fit_label("LSTM", fit_lstm), "#2ca02c", plot::Dash::DashDot)}};
+  const FigureFile figure = save_figure(settings, "simulation_test.png",
+                                        "test record: input, measured output and the models' free-run simulations",
+                                        {.axes = {input, output}, .columns = 1, .width = 10, .height = 7});
   return {.metrics = {{"test_simulation_fit_arx", fit_arx},
                       {"test_simulation_fit_narx_one_step", ts::fit_percent(narx_one_step_sim, measured)},
                       {"test_simulation_fit_narx", fit_narx},
@@ -172,7 +203,9 @@ Outcome run(const Settings& settings) {
           .checks = {
               {"the NARX network simulates the test record better than ARX (fit %)", fit_narx,
                fit_narx > fit_arx},
-              {"the LSTM simulates the test record better than ARX (fit %)", fit_lstm, fit_lstm > fit_arx}}};
+              {"the LSTM simulates the test record better than ARX (fit %)", fit_lstm, fit_lstm > fit_arx}},
+          .figures = {figure},
+          .shortened = !settings.full};
 }
 
 const Registration registration({.name = "narx",

@@ -64,6 +64,7 @@ double train(nn::MLP& model, std::vector<Tensor> extra, const Data& d, const Set
   optim::Adam optimizer(extra, {.lr = settings.lr.value_or(1e-3)});
   double loss = 0;
   for (int64_t i = 1; i <= iterations; ++i) {
+    train::check_interrupt("raissi-regression");
     const Tensor rows = random_batch(kPoints, batch);
     optimizer.zero_grad();
     const Tensor l = loss_of(model(index_select(d.x, 0, rows)), index_select(d.y, 0, rows));

@@ -55,6 +55,7 @@ Result train_variant(const Variant& v, const Settings& settings, const Split& tr
   optim::Adam optimizer(optim::split_decay(model.named_parameters(), v.weight_decay), {.lr = lr});
   Result r;
   for (int64_t epoch = 1; epoch <= epochs; ++epoch) {
+    train::check_interrupt("regularisation");
     model.train();
     optimizer.zero_grad();
     F::mse_loss(model(train_set.x), train_set.y).backward();

@@ -25,7 +25,6 @@
 #include <string>
 
 #include "examples/example.h"
-#include "examples/figure_data.h"
 #include "nabla/nabla.h"
 
 namespace nabla::examples {
@@ -93,7 +92,9 @@ Outcome run(const Settings& settings, const Recipe& recipe) {
   const int64_t iterations = settings.epochs.value_or(10000), batch = settings.batch_size.value_or(1);
   log << "phase 1, the seed's training: " << iterations << " iterations of " << batch
       << " random window(s), next-value MSE\n";
+  const std::string model_name = recipe.mode == nn::RNNMode::LSTM ? "LSTM" : "RNN";
   for (int64_t i = 1; i <= iterations; ++i) {
+    train::check_interrupt(model_name, " in the one-step training");
     const Tensor chosen = randperm(count).narrow(0, 0, batch);  // without replacement, as the seed draws
     optimizer.zero_grad();
     const Tensor loss =
@@ -112,6 +113,7 @@ Outcome run(const Settings& settings, const Recipe& recipe) {
   log << "phase 2, simulation error: " << sim_iterations << " full-batch iterations, each of the "
       << horizon.inputs.size(1) << " windows run free for " << kHorizon << " steps\n";
   for (int64_t i = 1; i <= sim_iterations; ++i) {
+    train::check_interrupt(model_name, " in the simulation-error training");
     optimizer.zero_grad();
     const Tensor simulated = ts::forecast(model, horizon.inputs, {.steps = kHorizon, .batch_first = false});
     const Tensor loss = F::mse_loss(simulated, horizon.targets);
@@ -123,28 +125,43 @@ Outcome run(const Settings& settings, const Recipe& recipe) {
   log << "  free run: max |error| " << final.max_before << " before the line, " << final.max_after
       << " after; RMSE " << final.rmse << '\n';
 
-  // Figure data: the seed's plot, exact y[lags ..] and the rollout against t, the line at `count`.
-  std::vector<double> t, extrapolated;
-  for (int64_t i = 0; i < kPoints - recipe.lags; ++i) {
-    t.push_back(static_cast<double>(i));
-    extrapolated.push_back(i >= count ? 1 : 0);
-  }
-  write_figure_data(settings, "rollout.csv",
-                    {{"t", t},
-                     {"exact", y.narrow(0, recipe.lags, kPoints - recipe.lags).to_vector<double>()},
-                     {"prediction", final.prediction},
-                     {"prediction_seed_training", seed_rollout.prediction},
-                     {"extrapolated", extrapolated}});
+  // The seed's figure: exact y[lags ..] and the rollout against t, the dashed line at `count`
+  // where extrapolation starts; the rollout after the seed's training alone beside it.
+  std::vector<double> t;
+  for (int64_t i = 0; i < kPoints - recipe.lags; ++i) t.push_back(static_cast<double>(i));
+  const plot::Axes rollout{
+      .xlabel = "t",
+      .ylabel = "y_t",
+      .xrange = plot::Range{0, t.back()},
+      .yrange = plot::Range{-1.75, 1.75},
+      .legend = plot::Legend::BottomLeft,
+      .series = {plot::Line{.x = t,
+                            .y = y.narrow(0, recipe.lags, kPoints - recipe.lags).to_vector<double>(),
+                            .label = "Exact",
+                            .color = "blue",
+                            .width = 2},
+                 plot::Line{.x = t, .y = final.prediction, .label = "Prediction", .color = "red",
+                            .dash = plot::Dash::Dashed, .width = 2.5},
+                 plot::Line{.x = t, .y = seed_rollout.prediction, .label = "after one-step training only",
+                            .color = "gray", .dash = plot::Dash::Dotted},
+                 plot::VLine{.x = static_cast<double>(count)}}};
+  save_model(settings, model_name == "LSTM" ? "lstm" : "rnn", model);
+  Outcome outcome{.figures = {save_figure(
+                      settings, "rollout.png",
+                      "free-run rollout of the " + model_name + " from the first window; extrapolation right of the line",
+                      {.axes = {rollout}, .width = 8, .height = 4.5})}};
   const double worst = std::max(final.max_before, final.max_after);
-  return {.metrics = {{"parameters", static_cast<double>(model.num_parameters())},
+  outcome.metrics = {{"parameters", static_cast<double>(model.num_parameters())},
                       {"extrapolation_start", static_cast<double>(count)},
                       {"max_error_before_line", final.max_before},
                       {"max_error_after_line", final.max_after},
                       {"rollout_rmse", final.rmse},
                       {"seed_training_max_error_before_line", seed_rollout.max_before},
                       {"seed_training_max_error_after_line", seed_rollout.max_after},
-                      {"seed_training_rollout_rmse", seed_rollout.rmse}},
-          .checks = {{"max |error| < 0.1 over the whole free-run rollout", worst, worst < 0.1}}};
+                     {"seed_training_rollout_rmse", seed_rollout.rmse}};
+  outcome.checks = {{"max |error| < 0.1 over the whole free-run rollout", worst, worst < 0.1}};
+  outcome.shortened = !settings.full;
+  return outcome;
 }
 
 const Registration rnn(

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "examples/example.h"
-#include "examples/figure_data.h"
 #include "nabla/nabla.h"
 
 namespace nabla::examples {
@@ -31,8 +30,8 @@ struct Scores {
 Tensor mse(const Tensor& output, const Tensor& target) { return nn::functional::mse_loss(output, target); }
 
 // Trains a recurrent window model with early stopping on the validation windows.
-void train_network(ts::RecurrentRegressor& model, const Settings& settings, const ts::Windows& train,
-                   const ts::Windows& validation) {
+void train_network(const std::string& name, ts::RecurrentRegressor& model, const Settings& settings,
+                   const ts::Windows& train, const ts::Windows& validation) {
   optim::Adam optimizer(model.parameters(), {.lr = settings.lr.value_or(5e-3)});
   data::DataLoader train_loader(
       data::TensorDataset(train.inputs, train.targets),
@@ -41,11 +40,14 @@ void train_network(ts::RecurrentRegressor& model, const Settings& settings, cons
                                      {.batch_size = 256});
   auto stop = std::make_shared<train::EarlyStopping>(
       train::EarlyStoppingOptions{.patience = 40, .restore_best_weights = true});
-  train::Trainer trainer(model, optimizer, mse,
-                         {.epochs = settings.epochs.value_or(settings.full ? 600 : 200),
-                          .callbacks = {stop},
-                          .progress_bar = false});
+  train::TrainerOptions options = settings.checkpointed(name);
+  options.epochs = settings.epochs.value_or(settings.full ? 600 : 200);
+  options.callbacks = {stop};
+  options.checkpoint_state = {{"early_stopping", stop.get()}};
+  options.progress_bar = false;
+  train::Trainer trainer(model, optimizer, mse, options);
   trainer.fit(train_loader, &validation_loader);
+  save_model(settings, name, model);
   log_of(settings) << "  stopped after " << trainer.epoch() << " epochs, best epoch "
                    << stop->best_epoch() + 1 << '\n';
 }
@@ -109,25 +111,44 @@ Outcome run(const Settings& settings) {
     log << name << " (hidden 16, window of " << kLags << " years):\n";
     manual_seed(settings.seed);
     ts::RecurrentRegressor model({.mode = mode, .hidden_size = 16});
-    train_network(model, settings, fit, validation);
+    train_network(name, model, settings, fit, validation);
     model.eval();
     scores.push_back(score(name, model));
   }
 
-  std::vector<Column> one_step{{"year", std::vector<double>(years.end() - test_years, years.end())},
-                               {"actual", actual.to_vector<double>()}};
-  std::vector<Column> ahead{{"year", std::vector<double>(years.end() - ahead_count, years.end())},
-                            {"actual", actual_ahead.to_vector<double>()}};
-  Outcome outcome;
+  // Two panels over the test years: the measured numbers and every model's one-step and
+  // kAhead-year-ahead forecasts.
+  const std::vector<std::string> colours{"#7f7f7f", "#1f77b4", "#d62728", "#2ca02c"};
+  const auto panel = [&](const std::string& title, int64_t count, Tensor Scores::*forecast) {
+    const std::vector<double> t(years.end() - count, years.end());
+    plot::Axes axes{.title = title, .xlabel = "year", .ylabel = "sunspot number", .legend = plot::Legend::Outside};
+    axes.series.push_back(plot::Line{.x = t,
+                                     .y = spots.narrow(0, spots.size(0) - count, count).to_vector<double>(),
+                                     .label = "measured",
+                                     .color = "black",
+                                     .width = 2});
+    for (size_t i = 0; i < scores.size(); ++i)
+      axes.series.push_back(plot::Line{.x = t,
+                                       .y = (scores[i].*forecast).to_vector<double>(),
+                                       .label = scores[i].name,
+                                       .color = colours[i % colours.size()],
+                                       .dash = i == 0 ? plot::Dash::Dotted : plot::Dash::Dashed});
+    return axes;
+  };
+  const std::string ahead_title = std::to_string(kAhead) + "-year-ahead forecasts (free run)";
+  Outcome outcome{.figures = {save_figure(settings, "forecasts.png",
+                                          "test years: one-step and " + ahead_title + " against the measured numbers",
+                                          {.axes = {panel("one-step forecasts", test_years, &Scores::one_step),
+                                                    panel(ahead_title, ahead_count, &Scores::ahead)},
+                                           .columns = 1,
+                                           .width = 10,
+                                           .height = 7})},
+                  .shortened = !settings.full};
   for (const Scores& s : scores) {
-    one_step.push_back({s.name, s.one_step.to_vector<double>()});
-    ahead.push_back({s.name, s.ahead.to_vector<double>()});
     outcome.metrics.push_back({"test_one_step_rmse_" + s.name, s.one_step_rmse});
     outcome.metrics.push_back(
         {"test_" + std::to_string(kAhead) + "_year_ahead_rmse_" + s.name, s.ahead_rmse});
   }
-  write_figure_data(settings, "one_step.csv", one_step);
-  write_figure_data(settings, "ahead_" + std::to_string(kAhead) + ".csv", ahead);
   const Scores& persistence = scores[0];
   for (size_t i = 2; i < scores.size(); ++i) {  // the networks
     const Scores& s = scores[i];

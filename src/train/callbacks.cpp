@@ -1,11 +1,20 @@
 #include "nabla/train/callbacks.h"
 
 #include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
+#include "nabla/tensor/factory.h"
 #include "nabla/train/trainer.h"
 
 namespace nabla::train {
+namespace {
+
+constexpr std::string_view kBestWeights = "best_weights.";
+
+}  // namespace
 
 double monitored(const Logs& logs, const std::string& name, const char* who) {
   const auto it = logs.find(name);
@@ -37,6 +46,31 @@ void EarlyStopping::on_epoch_end(Trainer& trainer, int64_t epoch, Logs& logs) {
 
 void EarlyStopping::on_train_end(Trainer& trainer) {
   if (options_.restore_best_weights && !best_weights_.empty()) trainer.model().load_state_dict(best_weights_);
+}
+
+nn::StateDict EarlyStopping::state_dict() const {
+  nn::StateDict state = rule_.state_dict();
+  state.emplace_back("trainer_best_epoch", scalar_tensor(static_cast<double>(best_epoch_), {.dtype = kFloat64}));
+  for (const auto& [name, t] : best_weights_) state.emplace_back(std::string(kBestWeights) + name, t);
+  return state;
+}
+
+void EarlyStopping::load_state_dict(const nn::StateDict& state) {
+  optim::StateDict rule;
+  nn::StateDict weights;
+  std::optional<int64_t> best_epoch;
+  for (const auto& [name, t] : state) {
+    if (name.starts_with(kBestWeights))
+      weights.emplace_back(name.substr(kBestWeights.size()), t.clone());
+    else if (name == "trainer_best_epoch")
+      best_epoch = static_cast<int64_t>(t.item<double>());
+    else
+      rule.emplace_back(name, t);
+  }
+  NABLA_CHECK(best_epoch.has_value(), "EarlyStopping::load_state_dict", "no 'trainer_best_epoch' in the state dict");
+  rule_.load_state_dict(rule);  // checks its own keys
+  best_epoch_ = *best_epoch;
+  best_weights_ = std::move(weights);
 }
 
 void LRSchedulerCallback::on_batch_end(Trainer&, const BatchLogs&) {

@@ -1,10 +1,14 @@
 #include "nabla/train/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <string>
 
 #include "nabla/autograd/grad_mode.h"
+#include "nabla/tensor/factory.h"
 #include "nabla/tensor/shape_ops.h"
+#include "nabla/train/interrupt.h"
 #include "nabla/train/progress_bar.h"
 
 namespace nabla::train {
@@ -46,6 +50,25 @@ const std::vector<double>& History::operator[](const std::string& name) const {
   return it->second;
 }
 
+nn::StateDict History::state_dict() const {
+  nn::StateDict state;
+  for (const auto& [name, column] : values_) state.emplace_back(name, from_vector(column, {epochs_}));
+  return state;
+}
+
+void History::load_state_dict(const nn::StateDict& state) {
+  std::map<std::string, std::vector<double>> values;
+  int64_t epochs = 0;
+  for (const auto& [name, tensor] : state) {
+    NABLA_CHECK(tensor.dim() == 1 && (values.empty() || tensor.size(0) == epochs), "History::load_state_dict",
+                "'", name, "' has shape ", tensor.shape(), ", expected [", epochs, "]");
+    epochs = tensor.size(0);
+    values[name] = tensor.to_vector<double>();
+  }
+  values_ = std::move(values);
+  epochs_ = epochs;
+}
+
 // One pass over a loader: the sample-weighted loss and, when metrics are wanted, every
 // output and target (detached) for computing them over the whole pass.
 struct Trainer::Pass {
@@ -75,6 +98,16 @@ void Trainer::set_epoch(int64_t epoch) {
 void Trainer::check_finite(double loss, int64_t batch) const {
   NABLA_CHECK(std::isfinite(loss), "Trainer", "the loss is ", loss, " at epoch ", epoch_, ", batch ", batch,
               " (a learning rate too high, or bad data?)");
+}
+
+void Trainer::throw_interrupted(int64_t batch, int64_t batches) const {
+  std::string resume = "; without TrainerOptions::checkpoint, nothing was saved";
+  if (!options_.checkpoint.empty())
+    resume = epoch_ == 0 ? "; no epoch had ended, so there is no checkpoint yet"
+                         : "; " + options_.checkpoint.string() + " holds the first " + std::to_string(epoch_) +
+                               " epoch(s), and resume = true continues from there";
+  check_interrupt("Trainer", " at epoch " + std::to_string(epoch_ + 1) + ", batch " + std::to_string(batch + 1) +
+                                 " of " + std::to_string(batches) + resume);
 }
 
 Trainer::Pass Trainer::run_pass(data::DataLoader& loader, bool training) {
@@ -114,6 +147,7 @@ Trainer::Pass Trainer::run_pass(data::DataLoader& loader, bool training) {
                            .mean_loss = pass.loss_sum / static_cast<double>(pass.samples),
                            .seconds = std::chrono::duration<double>(Clock::now() - start).count()};
       for (const auto& cb : callbacks_) cb->on_batch_end(*this, logs);
+      if (interrupt_requested()) throw_interrupted(batch, batches);
     }
     ++batch;
   }
@@ -131,10 +165,37 @@ Logs Trainer::logs_of(const Pass& pass) const {
   return logs;
 }
 
+io::Checkpoint Trainer::checkpoint_parts() {
+  io::Checkpoint parts{.model = &model_, .optimizer = &optimizer_, .extra = options_.checkpoint_state};
+  parts.extra.emplace_back("history", &history_);
+  return parts;
+}
+
+void Trainer::save_checkpoint() {
+  io::Checkpoint parts = checkpoint_parts();
+  parts.epoch = epoch_;
+  parts.metadata["trainer.stopped"] = stop_ ? "1" : "0";
+  io::save_checkpoint(options_.checkpoint, parts);
+}
+
+int64_t Trainer::resume_from_checkpoint(data::DataLoader& train) {
+  io::Checkpoint parts = checkpoint_parts();
+  io::load_checkpoint(options_.checkpoint, parts);
+  epoch_ = parts.epoch;
+  train.set_epoch(epoch_);  // the loader's shuffle continues where the run left off
+  return parts.metadata["trainer.stopped"] == "1" ? -1 : parts.epoch;
+}
+
 const History& Trainer::fit(data::DataLoader& train, data::DataLoader* validation) {
   stop_ = false;
   for (const auto& cb : callbacks_) cb->on_train_begin(*this);
-  for (int64_t i = 0; i < options_.epochs && !stop_; ++i, ++epoch_) {
+  int64_t epochs = options_.epochs;
+  // After on_train_begin, so the callbacks' restored state is not reset.
+  if (options_.resume && !options_.checkpoint.empty() && std::filesystem::exists(options_.checkpoint)) {
+    const int64_t done = resume_from_checkpoint(train);
+    epochs = done < 0 ? 0 : std::max<int64_t>(0, epochs - done);
+  }
+  for (int64_t i = 0; i < epochs && !stop_; ++i) {
     for (const auto& cb : callbacks_) cb->on_epoch_begin(*this, epoch_);
     model_.train();
     const Pass pass = run_pass(train, true);
@@ -146,6 +207,8 @@ const History& Trainer::fit(data::DataLoader& train, data::DataLoader* validatio
       for (const auto& [name, value] : evaluate(*validation)) logs["val_" + name] = value;
     for (const auto& cb : callbacks_) cb->on_epoch_end(*this, epoch_, logs);
     history_.append(logs);
+    ++epoch_;
+    if (!options_.checkpoint.empty()) save_checkpoint();
   }
   for (const auto& cb : callbacks_) cb->on_train_end(*this);
   return history_;

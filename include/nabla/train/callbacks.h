@@ -32,6 +32,11 @@ class EarlyStopping : public Callback {
   // The epoch (0-based, counted like Trainer::epoch) with the best value; -1 before any.
   int64_t best_epoch() const { return best_epoch_; }
 
+  // The rule's state, "trainer_best_epoch" and the best weights ("best_weights.<name>"), so
+  // that a resumed run (TrainerOptions::checkpoint_state) stops and restores as it would have.
+  nn::StateDict state_dict() const;
+  void load_state_dict(const nn::StateDict& state);
+
  private:
   EarlyStoppingOptions options_;
   optim::EarlyStopping rule_;

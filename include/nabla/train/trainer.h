@@ -11,6 +11,7 @@
 // Losses are averaged over samples (the batch means weighted by batch size). Metrics are
 // computed on the whole epoch's outputs and targets at once, so RMSE or R² are exact, not
 // averages of per-batch values. A non-finite loss stops training with an error.
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "nabla/data/dataloader.h"
+#include "nabla/io/checkpoint.h"
 #include "nabla/nn/unary_module.h"
 #include "nabla/optim/optimizer.h"
 #include "nabla/train/callback.h"
@@ -36,6 +38,9 @@ class History {
   bool contains(const std::string& name) const { return values_.contains(name); }
   int64_t epochs() const { return epochs_; }
   const std::map<std::string, std::vector<double>>& values() const { return values_; }
+  // Each name's values as a float64 tensor, for checkpoints (io::Stateful).
+  nn::StateDict state_dict() const;
+  void load_state_dict(const nn::StateDict& state);
 
  private:
   std::map<std::string, std::vector<double>> values_;
@@ -48,6 +53,16 @@ struct TrainerOptions {
   std::vector<std::shared_ptr<Callback>> callbacks{};
   // A ProgressBar on standard output (a live bar on a terminal, a line per epoch otherwise).
   bool progress_bar = true;
+  // Where fit() saves a checkpoint after every epoch (io::save_checkpoint, atomically: the
+  // model, the optimizer, checkpoint_state, the epochs done, the random generator and the
+  // history), so that an interrupted run can resume. Empty: none.
+  std::filesystem::path checkpoint{};
+  // fit() first loads `checkpoint` when the file exists and trains only the epochs of
+  // `epochs` it does not hold yet (none if training had stopped early): the run goes on
+  // exactly as if it had never stopped.
+  bool resume = false;
+  // Further state saved and restored with the checkpoint: an LR scheduler, EarlyStopping, ...
+  std::vector<std::pair<std::string, io::Stateful>> checkpoint_state{};
 };
 
 class Trainer {
@@ -55,7 +70,8 @@ class Trainer {
   Trainer(nn::UnaryModule& model, optim::Optimizer& optimizer, LossFunction loss, TrainerOptions options = {});
 
   // Trains for options.epochs more epochs (fewer if a callback stops it), validating after
-  // each when `validation` is given; returns the history of every fit so far.
+  // each when `validation` is given; returns the history of every fit so far. Ctrl-C under a
+  // train::InterruptHandler throws train::Interrupted after the current batch.
   const History& fit(data::DataLoader& train, data::DataLoader* validation = nullptr);
   // "loss" and each metric over the loader, in eval mode without recording gradients.
   Logs evaluate(data::DataLoader& loader);
@@ -79,6 +95,12 @@ class Trainer {
   Pass run_pass(data::DataLoader& loader, bool training);
   Logs logs_of(const Pass& pass) const;
   void check_finite(double loss, int64_t batch) const;
+  // After a Ctrl-C: throws train::Interrupted saying where training stopped and what was saved.
+  void throw_interrupted(int64_t batch, int64_t batches) const;
+  io::Checkpoint checkpoint_parts();
+  // Loads options.checkpoint; returns the epochs it holds, or -1 when training had stopped.
+  int64_t resume_from_checkpoint(data::DataLoader& train);
+  void save_checkpoint();
 
   nn::UnaryModule& model_;
   optim::Optimizer& optimizer_;
