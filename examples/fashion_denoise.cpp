@@ -35,6 +35,11 @@ void fit(nn::Module& model, const Reconstruct& reconstruct, data::DataLoader& lo
   model.eval();
 }
 
+// A model that takes and gives images as they are.
+Reconstruct as_is(nn::UnaryModule& model) {
+  return [&model](const Tensor& x) { return model(x); };
+}
+
 // The first n rows of x.
 Tensor first(const Tensor& x, int64_t n) { return x.narrow(0, 0, std::min(n, x.size(0))); }
 
@@ -60,10 +65,8 @@ Outcome run(const Settings& settings) {
   G::DenoisingAutoEncoder conv(G::conv_encoder(conv_options), G::conv_decoder(conv_options), noise);
   G::ConvAutoEncoder coder({.channels = {16, 32}, .code = 2, .output_activation = nn::Activation::Sigmoid});
   fit(dense, by_dense, loader, epochs);
-  fit(
-      conv, [&](const Tensor& x) { return conv(x); }, loader, epochs);
-  fit(
-      coder, [&](const Tensor& x) { return coder(x); }, loader, epochs);
+  fit(conv, as_is(conv), loader, epochs);
+  fit(coder, as_is(coder), loader, epochs);
 
   NoGradGuard no_grad;
   const Tensor noisy = G::corrupt(test.input, noise);
