@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "examples/example.h"
-#include "examples/figure_data.h"
 #include "examples/raissi.h"
 #include "nabla/nabla.h"
 
@@ -81,7 +80,7 @@ Outcome run(const Settings& settings) {
   NoGradGuard no_grad;
   cvae.eval();
   const Tensor left = lt(grid, -kPlateau), right = gt(grid, kPlateau);
-  std::vector<Column> columns{{"x", grid.flatten().to_vector<double>()}};
+  plot::Axes curves{.xlabel = "x", .ylabel = "y", .legend = plot::Legend::TopLeft};
   std::vector<double> lower, upper;
   int64_t steps = 0;
   double lowest = INFINITY, highest = 0, worst_sd = 0;
@@ -97,16 +96,24 @@ Outcome run(const Settings& settings) {
     lowest = std::min(lowest, height);
     highest = std::max(highest, height);
     worst_sd = std::max(worst_sd, flatness);
-    columns.push_back({"curve_" + std::to_string(c), curve.flatten().to_vector<double>()});
+    curves.series.push_back(
+        plot::Line{.x = grid.flatten(), .y = curve.flatten(), .color = "blue", .width = 0.5});
   }
   const double lower_spread = spread(lower), upper_spread = spread(upper);
   log << kCurves << " sampled curves: " << steps << " are steps; plateau gaps from " << lowest << " to "
-      << highest << ", largest sd within a plateau " << worst_sd << "; spread of the plateau levels across curves "
-      << lower_spread << " (lower), " << upper_spread << " (upper)\n";
+      << highest << ", largest sd within a plateau " << worst_sd
+      << "; spread of the plateau levels across curves " << lower_spread << " (lower), " << upper_spread
+      << " (upper)\n";
 
-  write_figure_data(settings, "training_data.csv",
-                    {{"x", x.flatten().to_vector<double>()}, {"y", y.flatten().to_vector<double>()}});
-  write_figure_data(settings, "sampled_curves.csv", columns);
+  curves.series.push_back(plot::Scatter{.x = x.flatten(),
+                                        .y = y.flatten(),
+                                        .label = std::to_string(kPoints) + " training data",
+                                        .color = "red"});
+  const FigureFile figure =
+      save_figure(settings, "sampled_curves.png",
+                  "100 curves sampled from the CVAE (one draw of z per curve, shared by the grid) over the "
+                  "standardised training data",
+                  {.axes = {curves}});
   const auto parameters = static_cast<double>(cvae.num_parameters());
   return {.metrics = {{"parameters", parameters},
                       {"final_loss", loss},
@@ -118,7 +125,8 @@ Outcome run(const Settings& settings) {
                       {"upper_plateau_spread", upper_spread}},
           .checks = {{"8,510 parameters (2,854 + 2,854 + 2,802)", parameters, cvae.num_parameters() == 8510},
                      {"all 100 sampled curves are steps with plateaus 2 ± 0.4 apart (sd < 0.25 on each)",
-                      static_cast<double>(steps), steps == kCurves}}};
+                      static_cast<double>(steps), steps == kCurves}},
+          .figures = {figure}};
 }
 
 const Registration registration({.name = "cvae-step",

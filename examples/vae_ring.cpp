@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <cmath>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "examples/example.h"
-#include "examples/figure_data.h"
 #include "examples/raissi.h"
 #include "nabla/nabla.h"
 
@@ -77,11 +77,22 @@ Outcome run(const Settings& settings) {
   log << "median radius: data " << data.median << ", generated " << samples.median
       << "; generated points inside " << kHole << ": " << 100 * samples.below_hole << "%\n";
 
-  write_figure_data(settings, "training_data.csv",
-                    {{"y1", y.select(1, 0).to_vector<double>()}, {"y2", y.select(1, 1).to_vector<double>()}});
-  write_figure_data(settings, "generated_samples.csv",
-                    {{"y1", generated.select(1, 0).to_vector<double>()},
-                     {"y2", generated.select(1, 1).to_vector<double>()}});
+  // The tutorial's figure: 10 x 5 inches, data in blue and samples in red, axes equal.
+  const auto panel = [](const std::string& title, const Tensor& points, const std::string& color) {
+    return plot::Axes{
+        .title = title,
+        .xlabel = "y1",
+        .ylabel = "y2",
+        .equal_aspect = true,
+        .legend = plot::Legend::None,
+        .series = {plot::Scatter{.x = points.select(1, 0), .y = points.select(1, 1), .color = color}}};
+  };
+  const FigureFile figure =
+      save_figure(settings, "samples.png",
+                  "the 1000 standardised training points, and the decoder means of 1000 codes from N(0, I)",
+                  {.axes = {panel("Training Data", y, "blue"), panel("Generated Samples", generated, "red")},
+                   .width = 10,
+                   .height = 5});
   const auto parameters = static_cast<double>(vae.num_parameters());
   return {.metrics = {{"parameters", parameters},
                       {"final_loss", loss},
@@ -91,7 +102,8 @@ Outcome run(const Settings& settings) {
           .checks = {{"11,208 parameters (5,554 + 5,654)", parameters, vae.num_parameters() == 11208},
                      {"generated median radius within 5% of the data's", ratio, std::abs(ratio - 1) < 0.05},
                      {"under 10% of generated points inside the hole (radius < 1.1)", samples.below_hole,
-                      samples.below_hole < 0.1}}};
+                      samples.below_hole < 0.1}},
+          .figures = {figure}};
 }
 
 const Registration registration(

@@ -7,9 +7,12 @@
 #include <filesystem>
 #include <map>
 #include <sstream>
+#include <string>
+#include <tuple>
 
 #include "examples/example.h"
 #include "examples/figure_data.h"
+#include "examples/images.h"
 #include "nabla/data/csv.h"
 #include "nabla/tensor/error.h"
 #include "tests/temp_dir.h"
@@ -26,9 +29,14 @@ TEST_P(SeedExample, MeetsItsSuccessCriteria) {
   // A fresh folder per run, so runs of the same example in parallel processes never share one.
   const testing::TempDir out;
   Settings settings{.out_dir = out.path(), .data_dir = NABLA_DEFAULT_DATA_DIR, .log = &log};
+  // Fashion-MNIST comes from a Debian package: its absolute path replaces data_dir.
+  const std::string fashion = std::string(kFashionMNISTRoot) + "/train-images-idx3-ubyte.gz";
   const std::map<std::string, std::string> data_files{{"boston-housing", "boston_house_prices.csv"},
                                                       {"sunspots", "sunspots.csv"},
-                                                      {"autoencoder-digits", "digits.csv.gz"}};
+                                                      {"autoencoder-digits", "digits.csv.gz"},
+                                                      {"fashion-vae", fashion},
+                                                      {"fashion-denoise", fashion},
+                                                      {"fashion-dcgan", fashion}};
   if (data_files.contains(example.name) &&
       !std::filesystem::exists(settings.data_dir / data_files.at(example.name)))
     GTEST_SKIP() << "no " << (settings.data_dir / data_files.at(example.name))
@@ -42,6 +50,16 @@ TEST_P(SeedExample, MeetsItsSuccessCriteria) {
   // The adding problem over 50 steps instead of 100: the plain RNN fails there too, and the LSTM
   // and the GRU learn it within 500 iterations.
   if (example.name == "long-dependency") settings.params = {{"length", 50}};
+  // The Fashion-MNIST examples on the first images only (their epochs, or steps for the DCGAN).
+  const std::map<std::string, std::tuple<double, double, int64_t>> fashion_subsets{
+      {"fashion-vae", {3000, 1000, 3}},
+      {"fashion-denoise", {8000, 1000, 4}},
+      {"fashion-dcgan", {3000, 500, 300}}};
+  if (fashion_subsets.contains(example.name)) {
+    const auto [train_images, test_images, epochs] = fashion_subsets.at(example.name);
+    settings.params = {{"train_images", train_images}, {"test_images", test_images}};
+    settings.epochs = epochs;
+  }
   const Outcome outcome = example.run(settings);
   EXPECT_FALSE(outcome.checks.empty());
   for (const Check& check : outcome.checks) EXPECT_TRUE(check.met) << check.criterion << ": " << check.value;

@@ -1,8 +1,11 @@
 #pragma once
 // Everything of nabla::generative: diagonal Gaussians and the reparameterisation trick, the
-// ELBO's terms, auto-encoders (plain and denoising), VAEs, conditional VAEs and GANs.
+// ELBO's terms, auto-encoders (plain, denoising and convolutional), VAEs, conditional VAEs, GANs
+// and DCGANs.
 #include "nabla/generative/autoencoder.h"
 #include "nabla/generative/conditional_vae.h"
+#include "nabla/generative/conv_autoencoder.h"
+#include "nabla/generative/dcgan.h"
 #include "nabla/generative/decoder.h"
 #include "nabla/generative/elbo.h"
 #include "nabla/generative/gan.h"
