@@ -66,11 +66,13 @@ struct Result {
 };
 
 Result train_and_test(const Settings& settings, const std::string& name, nn::UnaryModule& model,
-                      const data::SharedDataset& train_set, data::DataLoader& test_loader, const Schedule& s) {
-  data::DataLoader train_loader(train_set, {.batch_size = s.batch_size, .shuffle = true, .seed = settings.seed});
+                      const data::SharedDataset& train_set, data::DataLoader& test_loader,
+                      const Schedule& s) {
+  data::DataLoader train_loader(train_set,
+                                {.batch_size = s.batch_size, .shuffle = true, .seed = settings.seed});
   optim::Adam optimizer(model.parameters(), {.lr = s.max_lr});
-  optim::OneCycleLR schedule(optimizer,
-                             {.max_lr = {s.max_lr}, .epochs = s.epochs, .steps_per_epoch = train_loader.size()});
+  optim::OneCycleLR schedule(
+      optimizer, {.max_lr = {s.max_lr}, .epochs = s.epochs, .steps_per_epoch = train_loader.size()});
   auto stepper = std::make_shared<train::LRSchedulerCallback>(schedule, /*per_batch=*/true);
   auto bar = std::make_shared<train::ProgressBar>(train::ProgressBarOptions{.stream = &log_of(settings)});
   train::Trainer trainer(model, optimizer, cross_entropy,
@@ -95,13 +97,17 @@ double seconds_per_epoch(const train::History& history) {
 
 // Accuracy per epoch of both models, on the training batches and on the test set.
 plot::Axes accuracy_curves(const Result& cnn_result, const Result& mlp_result) {
-  plot::Axes axes{.title = "accuracy", .xlabel = "epoch", .ylabel = "accuracy", .legend = plot::Legend::BottomRight};
+  plot::Axes axes{
+      .title = "accuracy", .xlabel = "epoch", .ylabel = "accuracy", .legend = plot::Legend::BottomRight};
   for (const auto& [result, name] : {std::pair{&cnn_result, "CNN"}, std::pair{&mlp_result, "MLP"}}) {
     std::vector<double> epochs;
     for (int64_t e = 1; e <= result->history.epochs(); ++e) epochs.push_back(static_cast<double>(e));
-    axes.series.push_back(plot::Line{.x = epochs, .y = result->history["accuracy"], .label = name + std::string(" training")});
-    axes.series.push_back(plot::Line{
-        .x = epochs, .y = result->history["val_accuracy"], .label = name + std::string(" test"), .dash = plot::Dash::Dashed});
+    axes.series.push_back(
+        plot::Line{.x = epochs, .y = result->history["accuracy"], .label = name + std::string(" training")});
+    axes.series.push_back(plot::Line{.x = epochs,
+                                     .y = result->history["val_accuracy"],
+                                     .label = name + std::string(" test"),
+                                     .dash = plot::Dash::Dashed});
   }
   return axes;
 }
@@ -111,15 +117,19 @@ Outcome run(const Settings& settings) {
   // Fewer images for quick runs (the tests); all of them by default.
   const auto train_samples = static_cast<int64_t>(settings.param("train_samples", -1));
   const auto test_samples = static_cast<int64_t>(settings.param("test_samples", -1));
-  const data::FashionMNIST train_images({.train = true, .limit = train_samples, .mean = kMean, .stddev = kStd});
-  const data::FashionMNIST test_images({.train = false, .limit = test_samples, .mean = kMean, .stddev = kStd});
-  log << "Fashion-MNIST: " << train_images.size() << " training and " << test_images.size() << " test images\n";
+  const data::FashionMNIST train_images(
+      {.train = true, .limit = train_samples, .mean = kMean, .stddev = kStd});
+  const data::FashionMNIST test_images(
+      {.train = false, .limit = test_samples, .mean = kMean, .stddev = kStd});
+  log << "Fashion-MNIST: " << train_images.size() << " training and " << test_images.size()
+      << " test images\n";
   // The long run trains longer on randomly shifted and mirrored images (black padding is -mean / std).
   const data::SharedDataset train_set =
-      settings.full ? data::SharedDataset(data::Augmented(
-                          train_images, {.crop_padding = 2, .fill = -kMean / kStd, .flip_probability = 0.5,
-                                         .seed = settings.seed}))
-                    : data::SharedDataset(train_images);
+      settings.full
+          ? data::SharedDataset(data::Augmented(
+                train_images,
+                {.crop_padding = 2, .fill = -kMean / kStd, .flip_probability = 0.5, .seed = settings.seed}))
+          : data::SharedDataset(train_images);
   const Schedule schedule{.epochs = settings.epochs.value_or(settings.full ? 20 : 4),
                           .batch_size = settings.batch_size.value_or(64),
                           .max_lr = settings.lr.value_or(kMaxLr)};
@@ -135,25 +145,27 @@ Outcome run(const Settings& settings) {
   // 91% needs the whole training set; a few thousand images take a CNN past 80%.
   const bool subset = train_images.size() < kTrainingImages;
   const double target = subset ? 0.80 : 0.91;
-  const std::string target_text =
-      subset ? "the CNN's test accuracy is at least 80% (trained on a subset)" : "the CNN's test accuracy is at least 91%";
+  const std::string target_text = subset ? "the CNN's test accuracy is at least 80% (trained on a subset)"
+                                         : "the CNN's test accuracy is at least 91%";
   const Tensor confusion = data::confusion_matrix(cnn_result.test_logits, test_images.targets(), kClasses);
   const std::vector<std::string>& classes = data::FashionMNIST::classes();
-  Outcome outcome{.metrics = {{"test_accuracy_cnn", cnn_result.test_accuracy},
-                              {"test_accuracy_mlp", mlp_result.test_accuracy},
-                              {"cnn_seconds_per_epoch", seconds_per_epoch(cnn_result.history)},
-                              {"mlp_seconds_per_epoch", seconds_per_epoch(mlp_result.history)}},
-                  .checks = {{target_text, cnn_result.test_accuracy, cnn_result.test_accuracy >= target},
-                             {"the CNN beats the MLP on the test set", cnn_result.test_accuracy - mlp_result.test_accuracy,
-                              cnn_result.test_accuracy > mlp_result.test_accuracy}},
-                  .curves = {{"loss", cnn_result.history["loss"]}, {"val_loss", cnn_result.history["val_loss"]}},
-                  .config = {{"epochs", static_cast<double>(schedule.epochs)},
-                             {"batch_size", static_cast<double>(schedule.batch_size)},
-                             {"lr", schedule.max_lr},
-                             {"train_samples", static_cast<double>(train_images.size())},
-                             {"test_samples", static_cast<double>(test_images.size())},
-                             {"augmentation", settings.full ? 1.0 : 0.0}},
-                  .shortened = !settings.full};
+  Outcome outcome{
+      .metrics = {{"test_accuracy_cnn", cnn_result.test_accuracy},
+                  {"test_accuracy_mlp", mlp_result.test_accuracy},
+                  {"cnn_seconds_per_epoch", seconds_per_epoch(cnn_result.history)},
+                  {"mlp_seconds_per_epoch", seconds_per_epoch(mlp_result.history)}},
+      .checks = {{target_text, cnn_result.test_accuracy, cnn_result.test_accuracy >= target},
+                 {"the CNN beats the MLP on the test set",
+                  cnn_result.test_accuracy - mlp_result.test_accuracy,
+                  cnn_result.test_accuracy > mlp_result.test_accuracy}},
+      .curves = {{"loss", cnn_result.history["loss"]}, {"val_loss", cnn_result.history["val_loss"]}},
+      .config = {{"epochs", static_cast<double>(schedule.epochs)},
+                 {"batch_size", static_cast<double>(schedule.batch_size)},
+                 {"lr", schedule.max_lr},
+                 {"train_samples", static_cast<double>(train_images.size())},
+                 {"test_samples", static_cast<double>(test_images.size())},
+                 {"augmentation", settings.full ? 1.0 : 0.0}},
+      .shortened = !settings.full};
   const std::vector<int64_t> counts = confusion.to_vector<int64_t>();
   for (int64_t t = 0; t < kClasses; ++t)
     for (int64_t p = 0; p < kClasses; ++p)
@@ -161,18 +173,25 @@ Outcome run(const Settings& settings) {
                                    static_cast<double>(counts[static_cast<size_t>(t * kClasses + p)]));
 
   outcome.figures.push_back(save_figure(
-      settings, "training.png", "loss (cross-entropy) and accuracy per epoch on the training batches and the test set",
-      {.axes = {plot::loss_curves(cnn_result.history, "CNN loss"), plot::loss_curves(mlp_result.history, "MLP loss"),
-                accuracy_curves(cnn_result, mlp_result)},
+      settings, "training.png",
+      "loss (cross-entropy) and accuracy per epoch on the training batches and the test set",
+      {.axes = {plot::loss_curves(cnn_result.history, "CNN loss"),
+                plot::loss_curves(mlp_result.history, "MLP loss"), accuracy_curves(cnn_result, mlp_result)},
        .width = 15,
        .height = 4.5}));
   outcome.figures.push_back(save_figure(
-      settings, "confusion_matrix.png", "the CNN's test confusion matrix: rows the true class, columns the predicted one",
-      {.axes = {{.title = "CNN, test set", .xlabel = "predicted", .ylabel = "true",
+      settings, "confusion_matrix.png",
+      "the CNN's test confusion matrix: rows the true class, columns the predicted one",
+      {.axes = {{.title = "CNN, test set",
+                 .xlabel = "predicted",
+                 .ylabel = "true",
                  .series = {plot::HeatMap{.values = confusion, .x_labels = classes, .y_labels = classes}}}},
        .width = 9,
        .height = 7.5}));
-  const Tensor shown = test_images.get_batch(arange(static_cast<double>(std::min(kShown, test_images.size())), {.dtype = kInt64})).input;
+  const Tensor shown =
+      test_images
+          .get_batch(arange(static_cast<double>(std::min(kShown, test_images.size())), {.dtype = kInt64}))
+          .input;
   io::save_image_grid(settings.out_dir / "test_images.png", shown,
                       {.low = -kMean / kStd, .high = (1 - kMean) / kStd, .scale = 2});
   outcome.figures.push_back({"test_images.png", "the first test images"});
@@ -180,11 +199,12 @@ Outcome run(const Settings& settings) {
   return outcome;
 }
 
-const Registration registration({.name = "fashion-cnn",
-                                 .seed = "003 (Robert, CNNs) and issue 6",
-                                 .title = "Fashion-MNIST: CNN (conv-BN-ReLU-pool x2, dense) vs MLP, test accuracy "
-                                          "and confusion matrix",
-                                 .run = run});
+const Registration registration(
+    {.name = "fashion-cnn",
+     .seed = "003 (Robert, CNNs) and issue 6",
+     .title = "Fashion-MNIST: CNN (conv-BN-ReLU-pool x2, dense) vs MLP, test accuracy "
+              "and confusion matrix",
+     .run = run});
 
 }  // namespace
 }  // namespace nabla::examples
