@@ -10,14 +10,14 @@
 int main(int argc, char** argv) {
   CLI::App app{"nabla training-step benchmark"};
   std::vector<std::string> ids = nabla::bench::workload_ids();
-  int threads = 1, iters = 0, repeats = 5, warmup = 10;
+  int threads = 1, iters = 0, repeats = 0, warmup = -1;
   bool list = false;
   app.add_option("-w,--workload", ids, "workload ids");
   app.add_option("-t,--threads", threads, "threads");
   app.add_option("-n,--iters", iters, "steps per repeat (0: the workload's default)");
   app.add_flag("--list", list, "print the workloads as JSON lines and exit");
-  app.add_option("-r,--repeats", repeats, "repeats (the median is reported)");
-  app.add_option("--warmup", warmup, "untimed steps first");
+  app.add_option("-r,--repeats", repeats, "repeats, the median reported (0: the workload's default)");
+  app.add_option("--warmup", warmup, "untimed steps first (negative: the workload's default)");
   CLI11_PARSE(app, argc, argv);
   try {
     nabla::set_num_threads(threads);
@@ -29,9 +29,9 @@ int main(int argc, char** argv) {
         continue;
       }
       const int n = iters > 0 ? iters : w.iters;
-      for (int i = 0; i < warmup; ++i) w.step();
+      for (int i = 0; i < (warmup >= 0 ? warmup : w.warmup); ++i) w.step();
       std::vector<double> ms;
-      for (int r = 0; r < repeats; ++r) {
+      for (int r = 0; r < (repeats > 0 ? repeats : w.repeats); ++r) {
         const auto t0 = std::chrono::steady_clock::now();
         for (int i = 0; i < n; ++i) w.step();
         const auto t1 = std::chrono::steady_clock::now();

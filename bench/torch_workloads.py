@@ -7,9 +7,11 @@ OPENBLAS_NUM_THREADS environment variable, which must be set before torch is imp
 (bench/run_bench.py starts one process per configuration).
 """
 import argparse
+import gzip
 import json
 import time
 
+import numpy as np
 import torch
 
 
@@ -114,6 +116,58 @@ def vae():
     return training_step(model, opt, lambda loss, _: loss, x, None)
 
 
+def small_cnn():
+    """C1's network: Conv2d(1, 32, 3, padding 1) - ReLU - MaxPool2 - Conv2d(32, 64, 3, padding 1) - ReLU -
+    MaxPool2 - Flatten - Linear(3136, 128) - ReLU - Linear(128, 10), with Adam lr 1e-3."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                torch.nn.Flatten(), torch.nn.Linear(3136, 128), torch.nn.ReLU(),
+                                torch.nn.Linear(128, 10))
+    return model, torch.optim.Adam(model.parameters(), lr=1e-3)
+
+
+def cnn_step():
+    """C1: one step of the small CNN on a fixed batch of 64 random 1 x 28 x 28 images."""
+    model, opt = small_cnn()
+    x, y = torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))
+    return training_step(model, opt, torch.nn.functional.cross_entropy, x, y)
+
+
+FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
+
+
+def read_idx(name):
+    """An IDX file of Debian's dataset-fashion-mnist as a numpy array (uint8)."""
+    with gzip.open(f"{FASHION_MNIST}/{name}", "rb") as f:
+        data = f.read()
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(data[3])]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * len(dims)).reshape(dims)
+
+
+def cnn_epoch():
+    """C1E: an epoch of C1's steps over Fashion-MNIST end to end, from reading the 60,000 training
+    images out of their IDX files to the last update, in shuffled batches of 64 that a DataLoader
+    builds (one "step" is the whole epoch), as bench/workloads.cpp does."""
+    model, opt = small_cnn()
+    state = {}
+
+    def epoch():
+        images = torch.from_numpy(read_idx("train-images-idx3-ubyte.gz").copy()).unsqueeze(1)
+        labels = torch.from_numpy(read_idx("train-labels-idx1-ubyte.gz").astype(np.int64))
+        x = (images.float() / 255 - 0.2860) / 0.3530
+        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, labels), batch_size=64,
+                                             shuffle=True, generator=torch.Generator().manual_seed(0))
+        for xb, yb in loader:
+            opt.zero_grad(set_to_none=True)
+            loss = torch.nn.functional.cross_entropy(model(xb), yb)
+            loss.backward()
+            opt.step()
+            state["loss"] = loss.item()
+
+    return epoch, state
+
+
 WORKLOADS = {
     "W1": lambda: seed_ffn(lambda p: torch.optim.SGD(p, lr=1e-4)),
     "W1A": lambda: seed_ffn(lambda p: torch.optim.Adam(p, lr=1e-3)),
@@ -123,7 +177,11 @@ WORKLOADS = {
     "R3": bigru,
     "R4": small_rnn,
     "G1": vae,
+    "C1": cnn_step,
+    "C1E": cnn_epoch,
 }
+# Workloads whose step is a whole epoch: no warm-up, one timed repeat of one step.
+EPOCH_WORKLOADS = {"C1E"}
 
 
 def main():
@@ -137,14 +195,16 @@ def main():
     torch.set_num_threads(args.threads)
     for wid in args.workload:
         step, state = WORKLOADS[wid]()
-        for _ in range(args.warmup):
+        epoch = wid in EPOCH_WORKLOADS
+        iters = 1 if epoch else args.iters
+        for _ in range(0 if epoch else args.warmup):
             step()
         times = []
-        for _ in range(args.repeats):
+        for _ in range(1 if epoch else args.repeats):
             t0 = time.perf_counter()
-            for _ in range(args.iters):
+            for _ in range(iters):
                 step()
-            times.append((time.perf_counter() - t0) * 1e3 / args.iters)
+            times.append((time.perf_counter() - t0) * 1e3 / iters)
         times.sort()
         print(json.dumps({"workload": wid, "threads": args.threads, "ms": times[len(times) // 2],
                           "loss": state["loss"]}), flush=True)

@@ -120,9 +120,58 @@ Workload vae() {
                        [model, x] { return model->loss(x).loss; }, optimizer, 100);
 }
 
+// C1's network: Conv2d(1, 32, 3, padding 1) - ReLU - MaxPool2 - Conv2d(32, 64, 3, padding 1) - ReLU -
+// MaxPool2 - Flatten - Linear(3136, 128) - ReLU - Linear(128, 10), with Adam lr 1e-3.
+struct SmallCnn {
+  std::shared_ptr<nn::Sequential> model;
+  std::shared_ptr<optim::Adam> optimizer;
+};
+
+SmallCnn small_cnn() {
+  manual_seed(0);
+  auto model = std::make_shared<nn::Sequential>(
+      nn::Conv2d({.in_channels = 1, .out_channels = 32, .kernel_size = 3, .padding = 1}), nn::ReLU(),
+      nn::MaxPool2d({.kernel_size = 2}),
+      nn::Conv2d({.in_channels = 32, .out_channels = 64, .kernel_size = 3, .padding = 1}), nn::ReLU(),
+      nn::MaxPool2d({.kernel_size = 2}), nn::Flatten(), nn::Linear({.in_features = 3136, .out_features = 128}),
+      nn::ReLU(), nn::Linear({.in_features = 128, .out_features = 10}));
+  return {model, std::make_shared<optim::Adam>(model->parameters(), optim::AdamOptions{.lr = 1e-3})};
+}
+
+// C1: one step of the small CNN on a fixed batch of 64 random 1 x 28 x 28 images.
+Workload cnn_step() {
+  const SmallCnn net = small_cnn();
+  const Tensor x = randn({64, 1, 28, 28}), y = randint(0, 10, {64});
+  return training_step("C1", "CNN conv32-pool-conv64-pool-128-10, batch 64 of 1x28x28, cross-entropy, Adam",
+                       [model = net.model](const Tensor& t) { return (*model)(t); }, net.optimizer, cross_entropy,
+                       x, y, 50);
+}
+
+// C1E: an epoch of C1's steps over Fashion-MNIST end to end, from reading the 60,000 training
+// images out of their IDX files to the last update, in shuffled batches of 64 that a DataLoader
+// builds (one "step" is the whole epoch). Reading the files inside the step also keeps listing
+// the workloads from needing the data set.
+Workload cnn_epoch() {
+  const SmallCnn net = small_cnn();
+  auto last = std::make_shared<double>(0);
+  auto epoch = [net, last] {
+    data::DataLoader loader(data::FashionMNIST({.mean = 0.2860, .stddev = 0.3530}),
+                            {.batch_size = 64, .shuffle = true, .seed = 0});
+    for (const auto& [images, labels] : loader) {
+      net.optimizer->zero_grad();
+      const Tensor loss = cross_entropy((*net.model)(images), labels);
+      loss.backward();
+      net.optimizer->step();
+      *last = loss.item<double>();
+    }
+  };
+  return {"C1E", "an epoch of C1 over Fashion-MNIST's 60,000 images, read from the IDX files, DataLoader",
+          epoch, [last] { return *last; }, 1, 0, 1};
+}
+
 }  // namespace
 
-std::vector<std::string> workload_ids() { return {"W1", "W1A", "W2", "R1", "R2", "R3", "R4", "G1"}; }
+std::vector<std::string> workload_ids() { return {"W1", "W1A", "W2", "R1", "R2", "R3", "R4", "G1", "C1", "C1E"}; }
 
 Workload make_workload(const std::string& id) {
   if (id == "W1")
@@ -137,6 +186,8 @@ Workload make_workload(const std::string& id) {
   if (id == "R3") return bigru();
   if (id == "R4") return small_rnn();
   if (id == "G1") return vae();
+  if (id == "C1") return cnn_step();
+  if (id == "C1E") return cnn_epoch();
   detail::fail("bench", "unknown workload '", id, "'");
 }
 

@@ -17,9 +17,13 @@ struct Workload {
   std::function<void()> step;
   std::function<double()> loss;  // last step's loss, to check both sides do the same work
   int iters = 200;                // default steps per timed repeat
+  // Untimed steps first and timed repeats (the median is reported); an epoch-long step needs
+  // neither warm-up nor more than one repeat.
+  int warmup = 10;
+  int repeats = 5;
 };
 
-// Builds a workload by id ("W1", "W1A", "W2", "R1".."R4", "G1"); throws nabla::Error for an unknown id.
+// Builds a workload by id ("W1", "W1A", "W2", "R1".."R4", "G1", "C1", "C1E"); throws nabla::Error for an unknown id.
 Workload make_workload(const std::string& id);
 std::vector<std::string> workload_ids();
 

@@ -70,8 +70,9 @@ void ProgressBar::on_batch_end(Trainer&, const BatchLogs& logs) {
   if (filled < width_) bar += '>' + std::string(static_cast<size_t>(width_ - filled - 1), ' ');
   std::ostringstream line;
   line << "\rEpoch " << logs.epoch + 1 << '/' << last_epoch_ << " [" << bar << "] " << logs.batch + 1 << '/'
-       << logs.batches << "  loss " << number(logs.mean_loss) << "  "
-       << grouped(static_cast<double>(logs.samples) / logs.seconds) << " samples/s  ETA "
+       << logs.batches << "  loss " << number(logs.mean_loss);
+  for (const auto& [name, value] : logs.mean_metrics) line << "  " << name << ' ' << number(value);
+  line << "  " << grouped(static_cast<double>(logs.samples) / logs.seconds) << " samples/s  ETA "
        << clock_time(logs.seconds * (1 - done) / done) << "\x1b[K";  // erase the rest of the line
   out_ << line.str() << std::flush;
 }

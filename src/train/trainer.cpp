@@ -74,6 +74,7 @@ void History::load_state_dict(const nn::StateDict& state) {
 struct Trainer::Pass {
   double loss_sum = 0;
   int64_t samples = 0;
+  Logs metric_sums{};  // per-batch metrics weighted by batch size, for the batch logs
   std::vector<Tensor> outputs, targets;
   double seconds = 0;
 };
@@ -139,13 +140,18 @@ Trainer::Pass Trainer::run_pass(data::DataLoader& loader, bool training) {
       pass.targets.push_back(target);
     }
     if (training) {
-      const BatchLogs logs{.epoch = epoch_,
-                           .batch = batch,
-                           .batches = batches,
-                           .samples = pass.samples,
-                           .loss = value,
-                           .mean_loss = pass.loss_sum / static_cast<double>(pass.samples),
-                           .seconds = std::chrono::duration<double>(Clock::now() - start).count()};
+      BatchLogs logs{.epoch = epoch_,
+                     .batch = batch,
+                     .batches = batches,
+                     .samples = pass.samples,
+                     .loss = value,
+                     .mean_loss = pass.loss_sum / static_cast<double>(pass.samples),
+                     .seconds = std::chrono::duration<double>(Clock::now() - start).count()};
+      for (const auto& [name, metric] : options_.metrics) {
+        double& sum = pass.metric_sums[name];
+        sum += metric(output.detach(), target) * static_cast<double>(n);
+        logs.mean_metrics[name] = sum / static_cast<double>(pass.samples);
+      }
       for (const auto& cb : callbacks_) cb->on_batch_end(*this, logs);
       if (interrupt_requested()) throw_interrupted(batch, batches);
     }

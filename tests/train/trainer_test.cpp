@@ -196,5 +196,33 @@ TEST(ProgressBar, RedrawsTheBarWhenLive) {
   EXPECT_EQ(text.back(), '\n');
 }
 
+// The batch logs carry each metric's running mean weighted by batch size, which the live bar
+// shows; the epoch's logs still compute the metric over all outputs at once.
+TEST(ProgressBar, ShowsTheRunningMetricsWhenLive) {
+  data::DataLoader train(regression_data(1), {.batch_size = 24});  // batches of 24, 24 and 16
+  nn::Linear model({.in_features = 2, .out_features = 1});
+  optim::SGD opt(model.parameters(), {.lr = 0.1});
+  const MetricFunction rows = [](const Tensor& output, const Tensor&) {
+    return static_cast<double>(output.size(0));
+  };
+  struct Recorder : Callback {
+    std::vector<double> running;
+    void on_batch_end(Trainer&, const BatchLogs& logs) override {
+      running.push_back(logs.mean_metrics.at("rows"));
+    }
+  };
+  auto recorder = std::make_shared<Recorder>();
+  std::ostringstream out;
+  auto bar = std::make_shared<ProgressBar>(ProgressBarOptions{.stream = &out, .live = true, .width = 8});
+  Trainer trainer(
+      model, opt, mse,
+      {.epochs = 1, .metrics = {{"rows", rows}}, .callbacks = {recorder, bar}, .progress_bar = false});
+  const History& h = trainer.fit(train);
+  EXPECT_EQ(recorder->running, (std::vector<double>{24, 24, (24.0 * 24 + 24 * 24 + 16 * 16) / 64}));
+  EXPECT_EQ(h["rows"].back(), 64);
+  EXPECT_NE(out.str().find("3/3  loss "), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("  rows 22  "), std::string::npos) << out.str();
+}
+
 }  // namespace
 }  // namespace nabla::train

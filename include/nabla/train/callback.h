@@ -15,12 +15,15 @@ using Logs = std::map<std::string, double>;
 
 struct BatchLogs {
   int64_t epoch = 0;
-  int64_t batch = 0;    // 0-based within the epoch
-  int64_t batches = 0;  // in the epoch
-  int64_t samples = 0;  // seen so far in the epoch, this batch included
-  double loss = 0;      // this batch's
-  double mean_loss = 0; // over the epoch so far, weighted by batch size
-  double seconds = 0;   // since the epoch began
+  int64_t batch = 0;     // 0-based within the epoch
+  int64_t batches = 0;   // in the epoch
+  int64_t samples = 0;   // seen so far in the epoch, this batch included
+  double loss = 0;       // this batch's
+  double mean_loss = 0;  // over the epoch so far, weighted by batch size
+  double seconds = 0;    // since the epoch began
+  // Each metric's per-batch values over the epoch so far, weighted by batch size: the running
+  // accuracy a progress bar shows (the epoch's logs compute metrics over all outputs at once).
+  Logs mean_metrics{};
 };
 
 class Callback {

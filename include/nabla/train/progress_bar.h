@@ -1,6 +1,6 @@
 #pragma once
 // Keras-style progress: on a terminal, a bar redrawn in place during each epoch
-//   Epoch 3/10 [=========>          ] 120/469  loss 0.4123  3,204 samples/s  ETA 0:12
+//   Epoch 3/10 [=========>          ] 120/469  loss 0.4123  accuracy 0.8512  3,204 samples/s  ETA 0:12
 // and one summary line per epoch (every log value); elsewhere (a log file, a pipe) only
 // the summary lines, so logs stay readable.
 #include <chrono>
