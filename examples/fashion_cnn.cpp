@@ -75,13 +75,17 @@ Result train_and_test(const Settings& settings, const std::string& name, nn::Una
       optimizer, {.max_lr = {s.max_lr}, .epochs = s.epochs, .steps_per_epoch = train_loader.size()});
   auto stepper = std::make_shared<train::LRSchedulerCallback>(schedule, /*per_batch=*/true);
   auto bar = std::make_shared<train::ProgressBar>(train::ProgressBarOptions{.stream = &log_of(settings)});
-  train::Trainer trainer(model, optimizer, cross_entropy,
-                         {.epochs = s.epochs,
-                          .metrics = {{"accuracy", data::accuracy}},
-                          .callbacks = {stepper, bar},
-                          .progress_bar = false});
+  // The scheduler's state is checkpointed with the model, so --resume continues its cycle.
+  train::TrainerOptions options = settings.checkpointed(name);
+  options.epochs = s.epochs;
+  options.metrics = {{"accuracy", data::accuracy}};
+  options.callbacks = {stepper, bar};
+  options.progress_bar = false;
+  options.checkpoint_state = {{"scheduler", &schedule}};
+  train::Trainer trainer(model, optimizer, cross_entropy, options);
   log_of(settings) << name << ": " << model.num_parameters() << " parameters\n";
   const train::History history = trainer.fit(train_loader, &test_loader);
+  save_model(settings, name, model);
   const Tensor logits = trainer.predict(test_loader);
   const double accuracy = history["val_accuracy"].back();
   log_of(settings) << name << ": test accuracy " << accuracy << '\n';
