@@ -67,7 +67,7 @@ TEST(DistributedDataParallel, MLPMatchesOneProcessWithTheGlobalBatch) {
 
 Problem lstm_problem(testing::Recurrent& net) {
   manual_seed(2);
-  Tensor x = randn({6, 32, 3});  // [T, N, 3]
+  Tensor x = randn({6, 40, 3});  // [T, N, 3]: kSteps global batches
   return {.inputs = x,
           .targets = tanh(x.sum({0, 2}).unsqueeze(1)),
           .batch_dim = 1,

@@ -46,6 +46,8 @@ inline std::vector<int64_t> batch_indices(const Problem& p, int64_t world, const
   for (int64_t r : ranks) {
     const std::vector<int64_t> shard =
         data::DistributedSampler(p.targets.size(0), {.num_replicas = world, .rank = r, .seed = 11}).indices();
+    NABLA_CHECK(static_cast<int64_t>(shard.size()) >= (step + 1) * size, "batch_indices", "step ", step,
+                " needs more than the shard's ", shard.size(), " samples");
     batch.insert(batch.end(), shard.begin() + step * size, shard.begin() + (step + 1) * size);
   }
   return batch;
