@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <exception>
+#include <iostream>
 
 #include "src/dist/mpi_check.h"
 
@@ -40,7 +41,11 @@ Environment::Environment(int* argc, char*** argv) : uncaught_at_start_(std::unca
 Environment::~Environment() {
   // Finalising waits for the other processes, which may be waiting for this one in a
   // collective it will never join: a failing process ends the job instead.
-  if (std::uncaught_exceptions() > uncaught_at_start_ && is_initialized()) abort(1);
+  if (std::uncaught_exceptions() > uncaught_at_start_ && is_initialized()) {
+    std::cerr << "nabla::dist: an exception left dist::Environment on rank " << rank()
+              << "; aborting the job\n";
+    abort(1);
+  }
   if (is_initialized()) MPI_Finalize();
 }
 

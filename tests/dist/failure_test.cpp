@@ -24,14 +24,17 @@ const char* kCheckpoint = "run.ckpt";
 const char* kFinished = "finished";
 }  // namespace
 
-int train_until_rank_one_dies(const std::filesystem::path& dir) {
+int train_until_rank_one_dies(const std::filesystem::path& dir, bool by_exception) {
   manual_seed(kModelSeed);
   nn::MLP net(mlp_options());
   const Problem problem = mlp_problem(net);
   dist::DistributedDataParallel ddp(net);
   optim::SGD opt(net.parameters(), sgd());
   for (int64_t step = 0; step < kSteps; ++step) {
-    if (step == kDeathStep && dist::rank() == 1) std::raise(SIGKILL);
+    if (step == kDeathStep && dist::rank() == 1) {
+      NABLA_CHECK(!by_exception, "train_until_rank_one_dies", "rank 1 fails at step ", step);
+      std::raise(SIGKILL);
+    }
     train_step(problem, opt, batch_indices(problem, dist::world_size(), {dist::rank()}, step));
     if (dist::rank() == 0)
       io::save_checkpoint(dir / kCheckpoint, {.model = &net, .optimizer = &opt, .step = step + 1});
@@ -54,17 +57,19 @@ std::pair<int, std::string> run(const std::string& command) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
-TEST(DistFailure, KilledRankEndsTheJobAndTheCheckpointResumes) {
+// Starts the job, with rank 1 failing as `failure` says; checks that the job ends with an error
+// that `expected` is part of, and that the last checkpoint resumes the run.
+void expect_job_ends_and_resumes(const std::string& failure, const std::string& expected) {
   TempDir dir;
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
   // timeout only turns a hang, the failure this test looks for, into exit status 124.
   const auto [status, output] =
-      run("NABLA_DIST_KILL_DIR='" + dir.path().string() +
-          "' timeout 120 " NABLA_MPIEXEC " --allow-run-as-root --oversubscribe -np 2 '" + self + "'");
+      run("NABLA_DIST_KILL_DIR='" + dir.path().string() + "' NABLA_DIST_FAILURE=" + failure +
+          " timeout 120 " NABLA_MPIEXEC " --allow-run-as-root --oversubscribe -np 2 '" + self + "'");
   EXPECT_NE(status, 124) << "the surviving process hung:\n" << output;
   EXPECT_NE(status, 0) << output;
   EXPECT_NE(output.find("rank 1"), std::string::npos) << output;
-  EXPECT_NE(output.find("signal 9"), std::string::npos) << output;
+  EXPECT_NE(output.find(expected), std::string::npos) << output;
   EXPECT_FALSE(std::filesystem::exists(dir / kFinished)) << "rank 0 went on alone";
 
   // The checkpoint after the last step both processes finished continues the run as if one
@@ -81,6 +86,16 @@ TEST(DistFailure, KilledRankEndsTheJobAndTheCheckpointResumes) {
     if (step >= checkpoint.step) train_global_step(resumed_problem, resumed_opt, 2, step);
   }
   EXPECT_LT(max_difference(reference, resumed), 1e-12);
+}
+
+TEST(DistFailure, KilledRankEndsTheJobAndTheCheckpointResumes) {
+  expect_job_ends_and_resumes("signal", "signal 9");
+}
+
+// MPI_Finalize would wait for rank 0, itself waiting for rank 1's gradients: the exception
+// leaving dist::Environment's scope aborts the job instead.
+TEST(DistFailure, ThrowingRankAbortsTheJob) {
+  expect_job_ends_and_resumes("exception", "an exception left dist::Environment on rank 1");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <exception>
+#include <iostream>
 #include <string>
 
 #include "nabla/dist/dist.h"
@@ -16,8 +18,16 @@ bool launched_by_mpirun() { return std::getenv("OMPI_COMM_WORLD_SIZE") || std::g
 
 int main(int argc, char** argv) {
   if (const char* dir = std::getenv("NABLA_DIST_KILL_DIR")) {
-    nabla::dist::Environment env(argc, argv);
-    return nabla::testing::train_until_rank_one_dies(dir);
+    // An exception reaches the handler through the Environment's destructor, which aborts the
+    // job (without a handler, std::terminate would end the process without unwinding).
+    try {
+      nabla::dist::Environment env(argc, argv);
+      const char* failure = std::getenv("NABLA_DIST_FAILURE");
+      return nabla::testing::train_until_rank_one_dies(dir, failure && std::string(failure) == "exception");
+    } catch (const std::exception& e) {
+      std::cerr << "nabla_dist_tests: " << e.what() << '\n';
+      return 1;
+    }
   }
   ::testing::InitGoogleTest(&argc, argv);
   const std::string filter = GTEST_FLAG_GET(filter);
