@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev gnuplot-nox             # file formats, command lines, plots
   libpng-dev zlib1g-dev                                   # image grids, gzip-compressed IDX files
   dataset-fashion-mnist                                   # the image classification data set
+  libopenmpi-dev openmpi-bin                              # nabla::dist (optional: built when found)
   "$@"
 )
 

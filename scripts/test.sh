@@ -23,12 +23,24 @@ run_tests() {
   done
   return $status
 }
+
+# The nabla::dist tests, when CMake found MPI: the collectives and DistributedDataParallel in a
+# two-process job (timeout: a process left waiting for a failed one must not stall the
+# script), then, alone, the failure tests, which start their own jobs.
+run_dist_tests() {
+  local binary=$1
+  [ -x "$binary" ] || return 0
+  timeout 600 mpirun --allow-run-as-root --oversubscribe -np 2 "$binary" --gtest_brief=1
+  "$binary" --gtest_brief=1
+}
+
 scripts/setup.sh
 scripts/fetch-data.sh  # the real data sets some example tests use
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$(nproc)"
 run_tests build/nabla_tests
+run_dist_tests build/nabla_dist_tests
 
 # The library at -O1, as the sanitizer documentation advises: far faster than -O0, and reports
 # still point at the right lines (the test code itself gets -O0, see CMakeLists.txt). A Debug
@@ -37,3 +49,8 @@ cmake -S . -B build-asan -G Ninja -DNABLA_SANITIZE=ON -DNABLA_BUILD_BENCH=OFF \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
 cmake --build build-asan -j"$(nproc)" --target nabla_tests  # the command and benchmarks are not tests
 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan/nabla_tests
+if [ -x build/nabla_dist_tests ]; then
+  cmake --build build-asan -j"$(nproc)" --target nabla_dist_tests
+  # OpenMPI keeps memory until exit by design, which LeakSanitizer would report.
+  ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 run_dist_tests build-asan/nabla_dist_tests
+fi

@@ -26,6 +26,10 @@ TensorList AccumulateGrad::apply(TensorList&& grads) {
   } else {
     acc.add_(g);
   }
+  if (!leaf_->post_accumulate_grad_hooks.empty()) {
+    const Tensor leaf(leaf_);
+    for (const auto& [id, hook] : leaf_->post_accumulate_grad_hooks) hook(leaf);
+  }
   return {};
 }
 

@@ -126,6 +126,18 @@ void Tensor::retain_grad() {
 
 bool Tensor::retains_grad() const { return checked().retains_grad; }
 
+int Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) {
+  NABLA_CHECK(requires_grad() && is_leaf(), "register_post_accumulate_grad_hook",
+              "only a leaf tensor that requires grad accumulates gradients");
+  impl_->post_accumulate_grad_hooks.emplace_back(impl_->next_hook_id, std::move(hook));
+  return impl_->next_hook_id++;
+}
+
+void Tensor::remove_post_accumulate_grad_hook(int id) {
+  checked();
+  std::erase_if(impl_->post_accumulate_grad_hooks, [id](const auto& h) { return h.first == id; });
+}
+
 void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
   autograd::backward({*this}, {gradient}, retain_graph, create_graph);
 }

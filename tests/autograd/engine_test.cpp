@@ -96,6 +96,26 @@ TEST(Autograd, RetainGrad) {
   EXPECT_EQ(h.grad().to_vector<double>(), (std::vector<double>{4, 8}));
 }
 
+// The hook runs once per backward, after the leaf's gradients from every path are summed,
+// and while nodes nearer the leaves than it are still to run.
+TEST(Autograd, PostAccumulateGradHook) {
+  Tensor w1 = param({2}), w2 = param({3});
+  std::vector<std::pair<char, double>> calls;
+  const int id1 = w1.register_post_accumulate_grad_hook([&](const Tensor& t) { calls.emplace_back('1', t.grad().item()); });
+  w2.register_post_accumulate_grad_hook([&](const Tensor& t) { calls.emplace_back('2', t.grad().item()); });
+  // w2 is used twice; w1 only feeds the first layer, so its gradient is ready last.
+  Tensor x = param({5});
+  Tensor h = x * w1;
+  (h * w2 + h * w2 * w2).sum().backward();  // d/dw2 = h (1 + 2 w2) = 70, d/dw1 = x (w2 + w2^2) = 60
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0], (std::pair<char, double>{'2', 70}));
+  EXPECT_EQ(calls[1], (std::pair<char, double>{'1', 60}));
+  w1.remove_post_accumulate_grad_hook(id1);
+  (x * w1).sum().backward();
+  EXPECT_EQ(calls.size(), 2u);
+  EXPECT_THROW(h.register_post_accumulate_grad_hook([](const Tensor&) {}), Error);
+}
+
 TEST(Autograd, GradcheckCatchesAWrongRule) {
   // A correct op passes; a deliberately non-differentiable perturbation fails.
   Tensor x = param({0.3, -0.7});

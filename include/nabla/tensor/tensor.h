@@ -2,6 +2,7 @@
 // nabla::Tensor: a value-semantic handle to an n-dimensional array. Copies share the
 // same underlying tensor (like torch::Tensor); views share storage with their base.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <utility>
@@ -77,6 +78,11 @@ class Tensor {
   // Makes a non-leaf keep its gradient in grad() during backward.
   void retain_grad();
   bool retains_grad() const;
+  // torch.Tensor.register_post_accumulate_grad_hook: `hook(leaf)` runs each time a backward
+  // pass has accumulated into this leaf's grad(), while the rest of backward is still to run
+  // (DistributedDataParallel starts reducing gradients there). Returns an id for removal.
+  int register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook);
+  void remove_post_accumulate_grad_hook(int id);
   // Reverse-mode differentiation from this tensor; `gradient` may be omitted for scalars.
   void backward(const Tensor& gradient = {}, bool retain_graph = false,
                 bool create_graph = false) const;
@@ -163,6 +169,8 @@ struct TensorImpl {
   std::shared_ptr<autograd::Node> grad_fn;
   std::weak_ptr<autograd::Node> grad_accumulator;
   Tensor grad;
+  std::vector<std::pair<int, std::function<void(const Tensor&)>>> post_accumulate_grad_hooks;
+  int next_hook_id = 0;
 };
 
 std::ostream& operator<<(std::ostream& os, const Tensor& t);

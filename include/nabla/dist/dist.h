@@ -1,0 +1,7 @@
+#pragma once
+// Everything of nabla::dist (target nabla_dist, built when CMake finds MPI): the process
+// group, collectives and DistributedDataParallel. data::DistributedSampler, which needs no
+// MPI, is part of nabla::data.
+#include "nabla/dist/collectives.h"
+#include "nabla/dist/distributed_data_parallel.h"
+#include "nabla/dist/process_group.h"
