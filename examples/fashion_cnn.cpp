@@ -81,7 +81,7 @@ Result train_and_test(const Settings& settings, const std::string& name, nn::Una
   options.metrics = {{"accuracy", data::accuracy}};
   options.callbacks = {stepper, bar};
   options.progress_bar = false;
-  options.checkpoint_state = {{"scheduler", &schedule}};
+  options.checkpoint_state = {{"one_cycle", &schedule}};
   train::Trainer trainer(model, optimizer, cross_entropy, options);
   log_of(settings) << name << ": " << model.num_parameters() << " parameters\n";
   const train::History history = trainer.fit(train_loader, &test_loader);
