@@ -76,8 +76,6 @@ double train(nn::MLP& model, std::vector<Tensor> extra, const Data& d, const Set
   return loss;
 }
 
-double rmse(const Tensor& a, const Tensor& b) { return std::sqrt(mean(square(a - b)).item<double>()); }
-
 Outcome run(const Settings& settings) {
   std::ostream& log = log_of(settings);
   manual_seed(settings.seed);
@@ -102,13 +100,13 @@ Outcome run(const Settings& settings) {
 
   NoGradGuard no_grad;
   const Tensor prediction = mse_model(d.grid);
-  const double grid_rmse = rmse(prediction, d.f),
+  const double grid_rmse = data::rmse(prediction, d.f),
                train_mse = square(mse_model(d.x) - d.y).mean().item<double>();
   const double worst = max(abs(prediction - d.f)).item<double>();
   log << "MSE fit: grid RMSE " << grid_rmse << ", max |error| " << worst << "; training MSE " << train_mse
       << '\n';
   const Tensor mu = nll_model(d.grid).flatten();
-  const double nll_rmse = rmse(mu, d.f.flatten()), sigma = std::exp(0.5 * log_var.item<double>());
+  const double nll_rmse = data::rmse(mu, d.f.flatten()), sigma = std::exp(0.5 * log_var.item<double>());
   const double covered = mean(le(abs(nll_model(d.x) - d.y), 2 * sigma).to(kFloat64)).item<double>();
   log << "NLL fit: grid RMSE " << nll_rmse << "; learned sigma " << sigma << ", true " << d.noise_sigma
       << "; " << 100 * covered << "% of the training points inside +-2 sigma\n";

@@ -11,9 +11,7 @@
 #include <tuple>
 
 #include "examples/example.h"
-#include "examples/figure_data.h"
 #include "examples/images.h"
-#include "nabla/data/csv.h"
 #include "nabla/tensor/error.h"
 #include "tests/temp_dir.h"
 #include "tests/tensor/test_util.h"
@@ -30,7 +28,7 @@ TEST_P(SeedExample, MeetsItsSuccessCriteria) {
   const testing::TempDir out;
   Settings settings{.out_dir = out.path(), .data_dir = NABLA_DEFAULT_DATA_DIR, .log = &log};
   // Fashion-MNIST comes from a Debian package: its absolute path replaces data_dir.
-  const std::string fashion = std::string(kFashionMNISTRoot) + "/train-images-idx3-ubyte.gz";
+  const std::string fashion = (std::filesystem::path(kFashionMNISTRoot) / "train-images-idx3-ubyte.gz").string();
   const std::map<std::string, std::string> data_files{{"boston-housing", "boston_house_prices.csv"},
                                                       {"sunspots", "sunspots.csv"},
                                                       {"autoencoder-digits", "digits.csv.gz"},
@@ -82,18 +80,6 @@ INSTANTIATE_TEST_SUITE_P(All, SeedExample, ::testing::ValuesIn(example_names()),
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
                          });
-
-TEST(Examples, FigureDataIsACsvTable) {
-  const testing::TempDir out;
-  const Settings settings{.out_dir = out.path()};
-  write_figure_data(settings, "curve.csv", {{"t", {0, 1, 2}}, {"y", {0.5, -1.25, 1e-9}}});
-  const data::Table table = data::read_csv((out / "curve.csv").string());
-  EXPECT_EQ(table.columns(), (std::vector<std::string>{"t", "y"}));
-  testing::expect_values(table.values(), {0, 0.5, 1, -1.25, 2, 1e-9});
-  const auto ragged = [&] { write_figure_data(settings, "bad.csv", {{"t", {0, 1}}, {"y", {0}}}); };
-  testing::expect_error(ragged, {"bad.csv", "column 'y' has 1 values", "column 't' 2"});
-  EXPECT_FALSE(std::filesystem::exists(out / "bad.csv"));
-}
 
 TEST(Examples, UnknownNamesAreAnErrorListingTheKnownOnes) {
   testing::expect_error([] { find_example("no-such-example"); }, {"'no-such-example'", "house-prices"});
