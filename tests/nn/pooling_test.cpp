@@ -114,6 +114,27 @@ TEST(Pooling, GradcheckAndDoubleBackward) {
   EXPECT_GRADCHECK(max1, {rand_param({2, 3, 8}, -1, 1, 22)});
 }
 
+// PyTorch's rule on ties, NaN and -inf: the first of equal values, the last NaN, and the
+// window's first position when nothing beats -inf. An even width takes the 2 x 2 kernel, the
+// extra column of an odd width the general one; both must follow the rule.
+TEST(MaxPool2d, TiesNanAndInfinityFollowPyTorchOnBothKernels) {
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> top{1, 1, nan, 2, 0, 5, -inf, -inf}, bottom{1, 1, nan, 3, 5, 0, -inf, -inf};
+  for (const int64_t width : {8, 9}) {
+    std::vector<float> plane(top);
+    plane.resize(width, 7);
+    plane.insert(plane.end(), bottom.begin(), bottom.end());
+    plane.resize(2 * width, 7);
+    const auto [y, at] = F::max_pool2d_with_indices(from_vector(plane, {1, 2, width}), {.kernel_size = 2});
+    const std::vector<float> v = y.to_vector<float>();
+    EXPECT_EQ(v[0], 1);
+    EXPECT_TRUE(std::isnan(v[1]));
+    EXPECT_EQ(v[2], 5);
+    EXPECT_EQ(v[3], -inf);
+    EXPECT_EQ(at.to_vector<int64_t>(), (std::vector<int64_t>{0, width + 2, 5, 6})) << "width " << width;
+  }
+}
+
 TEST(Pooling, LargeInputsSplitAcrossThreadsGiveTheSameResult) {
   manual_seed(4);
   // Above the parallel grain, planes go to different threads; each plane alone is the reference.

@@ -36,6 +36,39 @@ void for_tasks(int64_t tasks, int64_t per_task, F f) {
   });
 }
 
+// With stride 1 and an output as wide as the input (the usual 'same' convolution), output
+// position k of the flattened [oh, ow] plane reads, for kernel position (p, q), the input
+// element k + shift of the flattened [h, w] plane. One contiguous run [begin, end) then holds
+// every position that reads inside the input; within it, the positions outside [cols.lo,
+// cols.hi) of their row wrap around a row edge and read padding instead. Rows of a few
+// elements make this much faster than copying row by row.
+struct FlatRun {
+  bool applies = false;
+  int64_t begin = 0, end = 0, shift = 0;
+  Range rows{0, 0}, cols{0, 0};
+};
+
+FlatRun flat_run(const ConvGeometry& g, int64_t p, int64_t q) {
+  if (g.sh != 1 || g.sw != 1 || g.ow != g.w) return {};
+  FlatRun run{.applies = true, .cols = valid_columns(g, q)};
+  run.rows = inside(g.h, g.oh, 1, p * g.dh - g.ph);
+  if (run.rows.lo == run.rows.hi || run.cols.lo == run.cols.hi) return run;
+  run.begin = run.rows.lo * g.ow + run.cols.lo;
+  run.end = (run.rows.hi - 1) * g.ow + run.cols.hi;
+  run.shift = (p * g.dh - g.ph) * g.w + q * g.dw - g.pw;
+  return run;
+}
+
+// Zeroes, in the rows of the run, the positions that wrap around a row edge.
+template <class T>
+void zero_wrapped(const ConvGeometry& g, const FlatRun& run, T* plane) {
+  for (int64_t i = run.rows.lo; i < run.rows.hi; ++i) {
+    T* row = plane + i * g.ow;
+    std::fill(row, row + run.cols.lo, T(0));
+    std::fill(row + run.cols.hi, row + g.ow, T(0));
+  }
+}
+
 // col [c kh kw, count · oh ow] from samples x [count, c, h, w].
 template <class T>
 void im2col(const ConvGeometry& g, const T* x, int64_t count, T* col) {
@@ -45,6 +78,13 @@ void im2col(const ConvGeometry& g, const T* x, int64_t count, T* col) {
     const int64_t ci = row / (g.kh * g.kw), p = row / g.kw % g.kh, q = row % g.kw;
     const T* plane = x + (s * g.c + ci) * g.h * g.w;
     T* dst = col + row * cols + s * positions;
+    if (const FlatRun run = flat_run(g, p, q); run.applies) {
+      std::fill(dst, dst + run.begin, T(0));
+      std::copy(plane + run.begin + run.shift, plane + run.end + run.shift, dst + run.begin);
+      std::fill(dst + run.end, dst + positions, T(0));
+      zero_wrapped(g, run, dst);
+      return;
+    }
     const auto [lo, hi] = valid_columns(g, q);
     for (int64_t i = 0; i < g.oh; ++i, dst += g.ow) {
       const int64_t ih = i * g.sh - g.ph + p * g.dh;
@@ -66,9 +106,10 @@ void im2col(const ConvGeometry& g, const T* x, int64_t count, T* col) {
 
 // The adjoint of im2col: x [count, c, h, w] = bias (per channel, or zeros) + every column
 // entry added back to the input element it was read from. One task per (sample, channel)
-// plane, so no two threads write the same element.
+// plane, so no two threads write the same element. The column buffer is scratch: the flat
+// runs zero its entries that read padding, so that they add nothing.
 template <class T>
-void col2im(const ConvGeometry& g, const T* col, int64_t count, const T* bias, T* x) {
+void col2im(const ConvGeometry& g, T* col, int64_t count, const T* bias, T* x) {
   const int64_t positions = g.oh * g.ow, cols = count * positions;
   for_tasks(count * g.c, g.h * g.w + g.kh * g.kw * positions, [&](int64_t task) {
     const int64_t s = task / g.c, ci = task % g.c;
@@ -76,7 +117,12 @@ void col2im(const ConvGeometry& g, const T* col, int64_t count, const T* bias, T
     std::fill(plane, plane + g.h * g.w, bias ? bias[ci] : T(0));
     for (int64_t p = 0; p < g.kh; ++p)
       for (int64_t q = 0; q < g.kw; ++q) {
-        const T* src = col + ((ci * g.kh + p) * g.kw + q) * cols + s * positions;
+        T* src = col + ((ci * g.kh + p) * g.kw + q) * cols + s * positions;
+        if (const FlatRun run = flat_run(g, p, q); run.applies) {
+          zero_wrapped(g, run, src);
+          for (int64_t k = run.begin; k < run.end; ++k) plane[k + run.shift] += src[k];
+          continue;
+        }
         const auto [lo, hi] = valid_columns(g, q);
         for (int64_t i = 0; i < g.oh; ++i, src += g.ow) {
           const int64_t ih = i * g.sh - g.ph + p * g.dh;

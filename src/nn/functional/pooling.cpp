@@ -7,6 +7,7 @@
 #include <array>
 #include <limits>
 #include <memory>
+#include <vector>
 
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/tensor/factory.h"
@@ -72,6 +73,13 @@ std::array<Window, D> pool_windows(const char* op, const Tensor& input, const Ex
   return windows;
 }
 
+// PyTorch's rule: a candidate replaces the running maximum when larger or NaN. (A bitwise or:
+// a short-circuit is a branch, which stops GCC vectorising the loops that call this.)
+template <class T>
+bool take(T candidate, T current) {
+  return (candidate > current) | (candidate != candidate);
+}
+
 // One plane: the maximum of each window of x [r.in, c.in] into y [r.out, c.out], and its
 // position h c.in + w into at. Each window starts from its first position inside the input,
 // at -inf, and a later position replaces the maximum when larger or NaN (PyTorch's rule: the
@@ -108,13 +116,51 @@ void max_pool_plane(const Window& r, const Window& c, const T* x, T* y, int64_t*
         // mispredicted branch per element cost more than the rest of the pooling.
         for (int64_t j = lo; j < hi; ++j) {
           const T v = row[j * s];
-          const bool take = v > m[j] || v != v;
-          m[j] = take ? v : m[j];
-          a[j] = take ? base + j * s : a[j];
+          const bool t = take(v, m[j]);
+          m[j] = t ? v : m[j];
+          a[j] = t ? base + j * s : a[j];
         }
       }
     }
   }
+}
+
+// The common 2 x 2 window with stride 2 over an even-width plane, in two flat passes that
+// vectorise: each horizontal pair of a row into (max, 0 or 1), then the pairs of those rows.
+// Same result as the scan above: taking the lower pair only when its maximum is larger or NaN
+// keeps the first of equal values and the last NaN.
+template <class T>
+void max_pool_plane_2x2(const Window& r, const Window& c, const T* x, T* y, int64_t* at, T* pairs,
+                        uint8_t* right) {
+  // Copies: stores through `at` could otherwise alias the windows' int64 fields.
+  const int64_t rows = r.out, cols = c.out, width = c.in;
+  for (int64_t k = 0; k < 2 * rows * cols; ++k) {  // the pairs of the rows the windows cover
+    const T a = x[2 * k], b = x[2 * k + 1];
+    const bool t = take(b, a);
+    pairs[k] = t ? b : a;
+    right[k] = t;
+  }
+  for (int64_t i = 0; i < rows; ++i) {
+    const T* top = pairs + 2 * i * cols;
+    const T* bottom = top + cols;
+    const uint8_t* top_right = right + 2 * i * cols;
+    const uint8_t* bottom_right = top_right + cols;
+    T* m = y + i * cols;
+    int64_t* a = at + i * cols;
+    const int64_t row = 2 * i * width;
+    for (int64_t j = 0; j < cols; ++j) {
+      const T upper = top[j], lower = bottom[j];
+      const int64_t upper_at = top_right[j], lower_at = width + bottom_right[j];
+      const bool t = take(lower, upper);
+      m[j] = t ? lower : upper;
+      a[j] = row + 2 * j + upper_at + int64_t{t} * (lower_at - upper_at);
+    }
+  }
+}
+
+bool is_2x2_stride_2(const Window& r, const Window& c) {
+  const auto plain = [](const Window& w) { return w.k == 2 && w.s == 2 && w.p == 0 && w.d == 1; };
+  return plain(r) && plain(c) && c.in == 2 * c.out && r.in >= 2 * r.out;
 }
 
 // Saved: 0 the indices; arg[0]: elements per input plane, arg[1]: planes.
@@ -170,6 +216,14 @@ std::pair<Tensor, Tensor> max_pool(const char* op, const Tensor& input, const Ma
       const int64_t work = std::max<int64_t>(1, out_size * rows.k * cols.k);
       detail::parallel_for(planes, std::max<int64_t>(1, detail::kParallelGrain / work),
                            [&](int64_t b, int64_t e) {
+                             if (is_2x2_stride_2(rows, cols)) {
+                               std::vector<T> pairs(2 * out_size);
+                               std::vector<uint8_t> right(2 * out_size);
+                               for (int64_t p = b; p < e; ++p)
+                                 max_pool_plane_2x2(rows, cols, px + p * in_size, py + p * out_size,
+                                                    pa + p * out_size, pairs.data(), right.data());
+                               return;
+                             }
                              const auto plane = cols.s == 1   ? max_pool_plane<1, T>
                                                 : cols.s == 2 ? max_pool_plane<2, T>
                                                               : max_pool_plane<0, T>;
