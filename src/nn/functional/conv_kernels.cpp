@@ -5,15 +5,19 @@
 //   input grad     col                 = Wᵀ · gy_T, then col2im adds each column entry back
 //   weight grad    gW [o, c kh kw]     = gy_T · colᵀ
 // where gy_T / y_T hold the output with channels outermost ([o, samples · oh ow], a transposing
-// copy of NCHW; for one sample it is the tensor itself). Samples are taken in blocks that keep
-// the column buffer under kColumnBudget elements, so memory stays bounded for large batches
-// while the GEMMs of a training batch of small images stay whole-batch sized.
+// copy of NCHW; for one sample it is the tensor itself). Samples are taken in blocks, one per
+// thread for a training batch of small images: each thread lays out and multiplies its own
+// block with a single-threaded GEMM, which scales with the threads where one GEMM over the
+// whole batch, split by the library, did not (its weight gradient reduces over the batch
+// dim). Blocks also keep each column buffer under kColumnBudget elements, so memory stays
+// bounded for large batches.
 #include "src/nn/functional/conv_kernels.h"
 
 #include <algorithm>
 #include <cstring>
 
 #include "nabla/tensor/tensor.h"
+#include "nabla/tensor/threading.h"
 #include "src/nn/functional/window.h"
 #include "src/tensor/blas.h"
 #include "src/tensor/loops.h"
@@ -161,7 +165,15 @@ void from_channels_first(const T* src, int64_t count, int64_t channels, int64_t 
   });
 }
 
-// The buffers of one product, and its walk over the blocks of samples.
+// The buffers of one block: its columns and room for its output or output gradient with the
+// channels first ([o, block · oh ow]).
+template <class T>
+struct BlockBuffers {
+  T* col;
+  T* spare;
+};
+
+// The walk of one product over the blocks of samples.
 template <class T>
 class Workspace {
  public:
@@ -169,42 +181,48 @@ class Workspace {
       : g_(g),
         k_(g.c * g.kh * g.kw),
         positions_(g.oh * g.ow),
-        block_(std::clamp<int64_t>(kColumnBudget / std::max<int64_t>(k_ * positions_, 1), 1,
-                                   std::max<int64_t>(g.n, 1))),
-        col_(buffer(k_ * block_ * positions_)),
-        spare_(block_ > 1 ? buffer(g.o * block_ * positions_) : Tensor()) {}
+        block_(std::clamp<int64_t>(
+            std::min(kColumnBudget / std::max<int64_t>(k_ * positions_, 1), ceil_div(g.n, get_num_threads())),
+            1, std::max<int64_t>(g.n, 1))) {}
 
   int64_t positions() const { return positions_; }
   int64_t group_rows() const { return g_.o / g_.groups; }  // output channels per group
   int64_t group_k() const { return k_ / g_.groups; }       // column rows per group
-  T* col() const { return col_.data_ptr<T>(); }
-  // [o, block · oh ow]: room for a block's output or output gradient with its channels first.
-  T* spare() const { return spare_.data_ptr<T>(); }
+  int64_t blocks() const { return ceil_div(g_.n, block_); }
 
-  // f(first sample, samples, columns) for each block.
+  // f(block index, first sample, samples, columns, buffers) for each block, on the threads.
   template <class F>
   void for_blocks(F f) const {
-    for (int64_t n0 = 0; n0 < g_.n; n0 += block_) {
-      const int64_t count = std::min(block_, g_.n - n0);
-      f(n0, count, count * positions_);
-    }
+    const auto run = [&](int64_t begin, int64_t end) {
+      const Tensor col = buffer(k_ * block_ * positions_);
+      const Tensor spare = block_ > 1 ? buffer(g_.o * block_ * positions_) : Tensor();
+      const BlockBuffers<T> buffers{col.data_ptr<T>(), spare.defined() ? spare.data_ptr<T>() : nullptr};
+      for (int64_t b = begin; b < end; ++b) {
+        const int64_t n0 = b * block_, count = std::min(block_, g_.n - n0);
+        f(b, n0, count, count * positions_, buffers);
+      }
+    };
+    // A single block keeps the threads for its own loops and GEMM.
+    if (blocks() == 1) return run(0, 1);
+    const int64_t work = k_ * block_ * positions_;
+    detail::parallel_for(blocks(), std::max<int64_t>(1, detail::kParallelGrain / std::max<int64_t>(work, 1)),
+                         run);
   }
 
   // The output gradient of `count` samples from `first` with its channels first: the tensor
-  // itself for one sample, else a transposed copy in spare().
-  const T* channels_first(const T* gy, int64_t first, int64_t count) const {
+  // itself for one sample, else a transposed copy in the block's spare buffer.
+  const T* channels_first(const T* gy, int64_t first, int64_t count, const BlockBuffers<T>& buffers) const {
     const T* block = gy + first * g_.o * positions_;
     if (count == 1) return block;
-    to_channels_first(block, count, g_.o, positions_, spare());
-    return spare();
+    to_channels_first(block, count, g_.o, positions_, buffers.spare);
+    return buffers.spare;
   }
 
- private:
   static Tensor buffer(int64_t elements) { return detail::empty({elements}, dtype_of<T>()); }
 
+ private:
   const ConvGeometry& g_;
   int64_t k_, positions_, block_;
-  Tensor col_, spare_;
 };
 
 }  // namespace
@@ -213,14 +231,14 @@ template <class T>
 void conv_forward(const ConvGeometry& g, const T* x, const T* weight, const T* bias, T* y) {
   const Workspace<T> ws(g);
   const int64_t og = ws.group_rows(), kg = ws.group_k();
-  ws.for_blocks([&](int64_t n0, int64_t count, int64_t cols) {
+  ws.for_blocks([&](int64_t, int64_t n0, int64_t count, int64_t cols, const BlockBuffers<T>& buffers) {
     T* y_block = y + n0 * g.o * ws.positions();
     // One sample's output already has its channels first: the GEMM writes it in place.
-    T* out = count == 1 ? y_block : ws.spare();
-    im2col(g, x + n0 * g.c * g.h * g.w, count, ws.col());
+    T* out = count == 1 ? y_block : buffers.spare;
+    im2col(g, x + n0 * g.c * g.h * g.w, count, buffers.col);
     for (int64_t k = 0; k < g.groups; ++k)
-      detail::gemm(false, false, og, cols, kg, T(1), weight + k * og * kg, kg, ws.col() + k * kg * cols, cols,
-                   T(0), out + k * og * cols, cols);
+      detail::gemm(false, false, og, cols, kg, T(1), weight + k * og * kg, kg, buffers.col + k * kg * cols,
+                   cols, T(0), out + k * og * cols, cols);
     if (count > 1 || bias) from_channels_first(out, count, g.o, ws.positions(), bias, y_block);
   });
 }
@@ -229,28 +247,38 @@ template <class T>
 void conv_input_grad(const ConvGeometry& g, const T* gy, const T* weight, const T* bias, T* gx) {
   const Workspace<T> ws(g);
   const int64_t og = ws.group_rows(), kg = ws.group_k();
-  ws.for_blocks([&](int64_t n0, int64_t count, int64_t cols) {
-    const T* gy_t = ws.channels_first(gy, n0, count);
+  ws.for_blocks([&](int64_t, int64_t n0, int64_t count, int64_t cols, const BlockBuffers<T>& buffers) {
+    const T* gy_t = ws.channels_first(gy, n0, count, buffers);
     for (int64_t k = 0; k < g.groups; ++k)
       detail::gemm(true, false, kg, cols, og, T(1), weight + k * og * kg, kg, gy_t + k * og * cols, cols,
-                   T(0), ws.col() + k * kg * cols, cols);
-    col2im(g, ws.col(), count, bias, gx + n0 * g.c * g.h * g.w);
+                   T(0), buffers.col + k * kg * cols, cols);
+    col2im(g, buffers.col, count, bias, gx + n0 * g.c * g.h * g.w);
   });
 }
 
 template <class T>
 void conv_weight_grad(const ConvGeometry& g, const T* x, const T* gy, T* gw) {
   const Workspace<T> ws(g);
-  const int64_t og = ws.group_rows(), kg = ws.group_k();
-  if (g.n == 0) std::fill(gw, gw + g.o * kg, T(0));
-  ws.for_blocks([&](int64_t n0, int64_t count, int64_t cols) {
-    const T* gy_t = ws.channels_first(gy, n0, count);
-    im2col(g, x + n0 * g.c * g.h * g.w, count, ws.col());
-    // Blocks after the first accumulate into the gradient.
+  const int64_t og = ws.group_rows(), kg = ws.group_k(), size = g.o * kg;
+  if (g.n == 0) std::fill(gw, gw + size, T(0));
+  // Each block's gradient goes to a slice of its own, summed in block order afterwards, so
+  // that a given number of threads always gives the same sums.
+  const int64_t blocks = ws.blocks();
+  const Tensor partials = blocks > 1 ? Workspace<T>::buffer(blocks * size) : Tensor();
+  ws.for_blocks([&](int64_t b, int64_t n0, int64_t count, int64_t cols, const BlockBuffers<T>& buffers) {
+    const T* gy_t = ws.channels_first(gy, n0, count, buffers);
+    im2col(g, x + n0 * g.c * g.h * g.w, count, buffers.col);
+    T* out = blocks > 1 ? partials.data_ptr<T>() + b * size : gw;
     for (int64_t k = 0; k < g.groups; ++k)
-      detail::gemm(false, true, og, kg, cols, T(1), gy_t + k * og * cols, cols, ws.col() + k * kg * cols,
-                   cols, T(n0 > 0 ? 1 : 0), gw + k * og * kg, kg);
+      detail::gemm(false, true, og, kg, cols, T(1), gy_t + k * og * cols, cols, buffers.col + k * kg * cols,
+                   cols, T(0), out + k * og * kg, kg);
   });
+  if (blocks > 1) {
+    const T* p = partials.data_ptr<T>();
+    std::copy(p, p + size, gw);
+    for (int64_t b = 1; b < blocks; ++b)
+      for (int64_t i = 0; i < size; ++i) gw[i] += p[b * size + i];
+  }
 }
 
 template <class T>
