@@ -61,9 +61,19 @@ TEST_P(SeedExample, MeetsItsSuccessCriteria) {
     settings.params = {{"train_images", train_images}, {"test_images", test_images}};
     settings.epochs = epochs;
   }
+#ifdef NABLA_SANITIZED
+  // Under the sanitizers the run is there to check memory and undefined behaviour along the same
+  // code: a few epochs (or steps) on few images, criteria not held (the Release run holds them).
+  settings.epochs = 3;
+  if (fashion_subsets.contains(example.name)) settings.params = {{"train_images", 300}, {"test_images", 100}};
+  constexpr bool kHoldCriteria = false;
+#else
+  constexpr bool kHoldCriteria = true;
+#endif
   const Outcome outcome = example.run(settings);
   EXPECT_FALSE(outcome.checks.empty());
-  for (const Check& check : outcome.checks) EXPECT_TRUE(check.met) << check.criterion << ": " << check.value;
+  for (const Check& check : outcome.checks)
+    if (kHoldCriteria) EXPECT_TRUE(check.met) << check.criterion << ": " << check.value;
   for (const FigureFile& figure : outcome.figures)
     EXPECT_TRUE(std::filesystem::is_regular_file(settings.out_dir / figure.file)) << figure.file;
 }
