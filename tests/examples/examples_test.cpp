@@ -50,12 +50,13 @@ TEST_P(SeedExample, MeetsItsSuccessCriteria) {
   // and the GRU learn it within 500 iterations.
   if (example.name == "long-dependency") settings.params = {{"length", 50}};
   // The Fashion-MNIST examples on the first images only (their epochs, or steps for the DCGAN).
-  // fashion-cnn's criteria there are the CNN's 80% and its lead over the MLP.
+  // fashion-cnn's criteria there are the CNN's 80% and its lead over the MLP; the DCGAN's samples
+  // come within its distance bound from 300 steps (1.47 < 1.5), so 400 leave a margin.
   const std::map<std::string, std::tuple<double, double, int64_t>> fashion_subsets{
       {"fashion-cnn", {3000, 1000, 4}},
       {"fashion-vae", {3000, 1000, 3}},
       {"fashion-denoise", {8000, 1000, 4}},
-      {"fashion-dcgan", {3000, 500, 300}}};
+      {"fashion-dcgan", {3000, 500, 400}}};
   if (fashion_subsets.contains(example.name)) {
     const auto [train_images, test_images, epochs] = fashion_subsets.at(example.name);
     settings.params = {{"train_images", train_images}, {"test_images", test_images}};
