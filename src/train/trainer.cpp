@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "nabla/autograd/grad_mode.h"
+#include "nabla/data/distributed_sampler.h"
+#include "nabla/data/subset.h"
 #include "nabla/tensor/factory.h"
 #include "nabla/tensor/shape_ops.h"
 #include "nabla/train/interrupt.h"
@@ -26,6 +29,40 @@ class EvalScope {
   nn::Module& module_;
   bool was_training_;
 };
+
+// Process `rank`'s share of each of the loader's batches in its current epoch, for training:
+// see TrainerOptions::distributed.
+data::DataLoader training_shard(const data::DataLoader& loader, const DistributedStrategy& group) {
+  const int64_t world = group.world_size(), batch_size = loader.options().batch_size;
+  NABLA_CHECK(batch_size % world == 0, "Trainer", "the batch size ", batch_size,
+              " does not split evenly among ", world, " processes");
+  // The sampler draws the loader's own permutation (a generator seeded with seed + epoch).
+  data::DistributedSampler sampler(loader.dataset().size(), {.num_replicas = world,
+                                                             .rank = group.rank(),
+                                                             .shuffle = loader.options().shuffle,
+                                                             .seed = loader.seed()});
+  sampler.set_epoch(loader.epoch());
+  // In order, with a fixed seed: a loader without one would draw it from the global
+  // generator, which the processes must keep in step with a one-process run.
+  return data::DataLoader(data::Subset(loader.shared_dataset(), sampler.indices()),
+                          {.batch_size = batch_size / world,
+                           .drop_last = loader.options().drop_last,
+                           .seed = 0,
+                           .prefetch = loader.options().prefetch});
+}
+
+// Process `rank`'s contiguous block of the loader's sample order, for evaluation: the blocks
+// in rank order are the order itself.
+data::DataLoader evaluation_shard(const data::DataLoader& loader, const DistributedStrategy& group) {
+  const Tensor order = loader.order();
+  const int64_t n = order.numel(), world = group.world_size(), rank = group.rank();
+  const int64_t begin = n * rank / world, end = n * (rank + 1) / world;
+  NABLA_CHECK(end > begin, "Trainer", "the ", n, " samples to evaluate are fewer than the ", world,
+              " processes");
+  return data::DataLoader(
+      data::Subset(loader.shared_dataset(), order.narrow(0, begin, end - begin)),
+      {.batch_size = loader.options().batch_size, .seed = 0, .prefetch = loader.options().prefetch});
+}
 
 }  // namespace
 
@@ -88,7 +125,7 @@ Trainer::Trainer(nn::UnaryModule& model, optim::Optimizer& optimizer, LossFuncti
                 "' needs a function and a name other than 'loss'");
   callbacks_ = options_.callbacks;
   for (const auto& cb : callbacks_) NABLA_CHECK(cb != nullptr, "Trainer", "null callback");
-  if (options_.progress_bar) callbacks_.push_back(std::make_shared<ProgressBar>());
+  if (options_.progress_bar && is_main_process()) callbacks_.push_back(std::make_shared<ProgressBar>());
 }
 
 void Trainer::set_epoch(int64_t epoch) {
@@ -114,6 +151,7 @@ void Trainer::throw_interrupted(int64_t batch, int64_t batches) const {
 Trainer::Pass Trainer::run_pass(data::DataLoader& loader, bool training) {
   using Clock = std::chrono::steady_clock;
   const bool keep_outputs = !options_.metrics.empty();
+  DistributedStrategy* group = parallel();
   Pass pass;
   const auto start = Clock::now();
   int64_t batch = 0;
@@ -130,45 +168,112 @@ Trainer::Pass Trainer::run_pass(data::DataLoader& loader, bool training) {
       output = model_(input);
       loss = loss_(output, target);
     }
-    const double value = loss.item<double>();
-    check_finite(value, batch);
-    const int64_t n = input.size(0);
-    pass.loss_sum += value * static_cast<double>(n);
-    pass.samples += n;
+    const auto n = static_cast<double>(input.size(0));
     if (keep_outputs) {
       pass.outputs.push_back(output.detach());
       pass.targets.push_back(target);
     }
-    if (training) {
-      BatchLogs logs{.epoch = epoch_,
-                     .batch = batch,
-                     .batches = batches,
-                     .samples = pass.samples,
-                     .loss = value,
-                     .mean_loss = pass.loss_sum / static_cast<double>(pass.samples),
-                     .seconds = std::chrono::duration<double>(Clock::now() - start).count()};
-      for (const auto& [name, metric] : options_.metrics) {
-        double& sum = pass.metric_sums[name];
-        sum += metric(output.detach(), target) * static_cast<double>(n);
-        logs.mean_metrics[name] = sum / static_cast<double>(pass.samples);
-      }
-      for (const auto& cb : callbacks_) cb->on_batch_end(*this, logs);
-      if (interrupt_requested()) throw_interrupted(batch, batches);
+    if (!training) {
+      const double value = loss.item<double>();
+      check_finite(value, batch++);
+      pass.loss_sum += value * n;
+      pass.samples += input.size(0);
+      continue;
     }
+    // The batch's loss and metrics over every process's share of it.
+    std::vector<double> sums{loss.item<double>() * n, n};
+    for (const auto& [name, metric] : options_.metrics) sums.push_back(metric(output.detach(), target) * n);
+    if (group != nullptr) group->all_reduce(sums);
+    const double value = sums[0] / sums[1];
+    check_finite(value, batch);
+    pass.loss_sum += sums[0];
+    pass.samples += static_cast<int64_t>(sums[1]);
+    BatchLogs logs{.epoch = epoch_,
+                   .batch = batch,
+                   .batches = batches,
+                   .samples = pass.samples,
+                   .loss = value,
+                   .mean_loss = pass.loss_sum / static_cast<double>(pass.samples),
+                   .seconds = std::chrono::duration<double>(Clock::now() - start).count()};
+    for (size_t i = 0; i < options_.metrics.size(); ++i) {
+      double& sum = pass.metric_sums[options_.metrics[i].first];
+      sum += sums[2 + i];
+      logs.mean_metrics[options_.metrics[i].first] = sum / static_cast<double>(pass.samples);
+    }
+    for (const auto& cb : callbacks_) cb->on_batch_end(*this, logs);
+    if (stop_requested_anywhere()) throw_interrupted(batch, batches);
     ++batch;
+  }
+  if (!training && group != nullptr) {
+    std::vector<double> sums{pass.loss_sum, static_cast<double>(pass.samples)};
+    group->all_reduce(sums);
+    pass.loss_sum = sums[0];
+    pass.samples = static_cast<int64_t>(sums[1]);
   }
   NABLA_CHECK(pass.samples > 0, "Trainer", "the data loader yielded no batches");
   pass.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return pass;
 }
 
+Trainer::Pass Trainer::run_training_epoch(data::DataLoader& train) {
+  DistributedStrategy* group = parallel();
+  if (group == nullptr) return run_pass(train, true);
+  data::DataLoader shard = training_shard(train, *group);
+  Pass pass = run_pass(shard, true);
+  train.set_epoch(train.epoch() + 1);  // as iterating it would have
+  return pass;
+}
+
+Trainer::Pass Trainer::run_evaluation(data::DataLoader& loader) {
+  DistributedStrategy* group = parallel();
+  if (group == nullptr) return run_pass(loader, false);
+  data::DataLoader shard = evaluation_shard(loader, *group);
+  Pass pass = run_pass(shard, false);
+  loader.set_epoch(loader.epoch() + 1);
+  return pass;
+}
+
 Logs Trainer::logs_of(const Pass& pass) const {
   Logs logs{{"loss", pass.loss_sum / static_cast<double>(pass.samples)}};
   if (!options_.metrics.empty()) {
-    const Tensor outputs = cat(pass.outputs, 0), targets = cat(pass.targets, 0);
+    Tensor outputs = cat(pass.outputs, 0), targets = cat(pass.targets, 0);
+    if (DistributedStrategy* group = parallel()) {
+      outputs = group->all_gather(outputs);
+      targets = group->all_gather(targets);
+    }
     for (const auto& [name, metric] : options_.metrics) logs[name] = metric(outputs, targets);
   }
   return logs;
+}
+
+DistributedStrategy* Trainer::parallel() const {
+  return options_.distributed != nullptr && options_.distributed->world_size() > 1
+             ? options_.distributed.get()
+             : nullptr;
+}
+
+bool Trainer::is_main_process() const {
+  return options_.distributed == nullptr || options_.distributed->rank() == 0;
+}
+
+bool Trainer::stop_requested_anywhere() const {
+  DistributedStrategy* group = parallel();
+  if (group == nullptr) return interrupt_requested();
+  // All processes stop after the same batch, also those that did not get the signal.
+  std::vector<double> requested{interrupt_requested() ? 1.0 : 0.0};
+  group->all_reduce(requested);
+  if (requested[0] > 0) request_interrupt();
+  return requested[0] > 0;
+}
+
+void Trainer::agree(Logs& logs) const {
+  DistributedStrategy* group = parallel();
+  if (group == nullptr) return;
+  std::vector<double> values;
+  for (const auto& [name, value] : logs) values.push_back(value);
+  group->broadcast(values);
+  size_t i = 0;
+  for (auto& [name, value] : logs) value = values[i++];
 }
 
 io::Checkpoint Trainer::checkpoint_parts() {
@@ -185,6 +290,13 @@ void Trainer::save_checkpoint() {
   io::save_checkpoint(options_.checkpoint, parts);
 }
 
+bool Trainer::checkpoint_exists() const {
+  // Rank 0's answer, which writes the checkpoints: the processes must all resume or all not.
+  std::vector<double> exists{std::filesystem::exists(options_.checkpoint) ? 1.0 : 0.0};
+  if (DistributedStrategy* group = parallel()) group->broadcast(exists);
+  return exists[0] > 0;
+}
+
 int64_t Trainer::resume_from_checkpoint(data::DataLoader& train) {
   io::Checkpoint parts = checkpoint_parts();
   io::load_checkpoint(options_.checkpoint, parts);
@@ -198,24 +310,26 @@ const History& Trainer::fit(data::DataLoader& train, data::DataLoader* validatio
   for (const auto& cb : callbacks_) cb->on_train_begin(*this);
   int64_t epochs = options_.epochs;
   // After on_train_begin, so the callbacks' restored state is not reset.
-  if (options_.resume && !options_.checkpoint.empty() && std::filesystem::exists(options_.checkpoint)) {
+  if (options_.resume && !options_.checkpoint.empty() && checkpoint_exists()) {
     const int64_t done = resume_from_checkpoint(train);
     epochs = done < 0 ? 0 : std::max<int64_t>(0, epochs - done);
   }
+  const std::unique_ptr<Replica> replica = parallel() != nullptr ? parallel()->replicate(model_) : nullptr;
   for (int64_t i = 0; i < epochs && !stop_; ++i) {
     for (const auto& cb : callbacks_) cb->on_epoch_begin(*this, epoch_);
     model_.train();
-    const Pass pass = run_pass(train, true);
+    const Pass pass = run_training_epoch(train);
     Logs logs = logs_of(pass);
     logs["lr"] = optimizer_.param_groups().front().options.at("lr");
     logs["seconds"] = pass.seconds;
     logs["samples_per_second"] = static_cast<double>(pass.samples) / pass.seconds;
     if (validation != nullptr)
       for (const auto& [name, value] : evaluate(*validation)) logs["val_" + name] = value;
+    agree(logs);
     for (const auto& cb : callbacks_) cb->on_epoch_end(*this, epoch_, logs);
     history_.append(logs);
     ++epoch_;
-    if (!options_.checkpoint.empty()) save_checkpoint();
+    if (!options_.checkpoint.empty() && is_main_process()) save_checkpoint();
   }
   for (const auto& cb : callbacks_) cb->on_train_end(*this);
   return history_;
@@ -224,16 +338,23 @@ const History& Trainer::fit(data::DataLoader& train, data::DataLoader* validatio
 Logs Trainer::evaluate(data::DataLoader& loader) {
   EvalScope eval(model_);
   NoGradGuard no_grad;
-  return logs_of(run_pass(loader, false));
+  Logs logs = logs_of(run_evaluation(loader));
+  agree(logs);
+  return logs;
 }
 
 Tensor Trainer::predict(data::DataLoader& loader) {
   EvalScope eval(model_);
   NoGradGuard no_grad;
+  DistributedStrategy* group = parallel();
+  std::optional<data::DataLoader> shard;
+  if (group != nullptr) shard.emplace(evaluation_shard(loader, *group));
   std::vector<Tensor> outputs;
-  for (const auto& [input, target] : loader) outputs.push_back(model_(input));
+  for (const auto& [input, target] : shard ? *shard : loader) outputs.push_back(model_(input));
   NABLA_CHECK(!outputs.empty(), "Trainer::predict", "the data loader yielded no batches");
-  return cat(outputs, 0);
+  if (group == nullptr) return cat(outputs, 0);
+  loader.set_epoch(loader.epoch() + 1);
+  return group->all_gather(cat(outputs, 0));
 }
 
 }  // namespace nabla::train
