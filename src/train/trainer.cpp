@@ -5,11 +5,12 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "nabla/autograd/grad_mode.h"
-#include "nabla/data/distributed_sampler.h"
 #include "nabla/data/subset.h"
 #include "nabla/tensor/factory.h"
+#include "nabla/tensor/math.h"
 #include "nabla/tensor/shape_ops.h"
 #include "nabla/train/interrupt.h"
 #include "nabla/train/progress_bar.h"
@@ -30,35 +31,40 @@ class EvalScope {
   bool was_training_;
 };
 
-// Process `rank`'s share of each of the loader's batches in its current epoch, for training:
-// see TrainerOptions::distributed.
-data::DataLoader training_shard(const data::DataLoader& loader, const DistributedStrategy& group) {
-  const int64_t world = group.world_size(), batch_size = loader.options().batch_size;
-  NABLA_CHECK(batch_size % world == 0, "Trainer", "the batch size ", batch_size,
-              " does not split evenly among ", world, " processes");
-  // The sampler draws the loader's own permutation (a generator seeded with seed + epoch).
-  data::DistributedSampler sampler(loader.dataset().size(), {.num_replicas = world,
-                                                             .rank = group.rank(),
-                                                             .shuffle = loader.options().shuffle,
-                                                             .seed = loader.seed()});
-  sampler.set_epoch(loader.epoch());
-  // In order, with a fixed seed: a loader without one would draw it from the global
-  // generator, which the processes must keep in step with a one-process run.
-  return data::DataLoader(data::Subset(loader.shared_dataset(), sampler.indices()),
-                          {.batch_size = batch_size / world,
-                           .drop_last = loader.options().drop_last,
-                           .seed = 0,
-                           .prefetch = loader.options().prefetch});
+// Process `rank`'s block of n items cut into world_size contiguous blocks whose sizes differ by
+// one at most: [begin, end).
+std::pair<int64_t, int64_t> block_of(int64_t n, const DistributedStrategy& group) {
+  const int64_t world = group.world_size(), rank = group.rank();
+  return {n * rank / world, n * (rank + 1) / world};
+}
+
+// Process `rank`'s part of a training batch (its block of the samples), and the factor of its
+// loss that makes the processes' mean gradient the whole batch's, the loss being a mean over
+// samples. A process whose part is empty trains on the batch's first sample with factor 0, so
+// that its backward still takes part in the gradients' reduction.
+struct Part {
+  Tensor input, target;
+  int64_t samples = 0;
+  double loss_factor = 0;
+};
+
+Part part_of(const Tensor& input, const Tensor& target, const DistributedStrategy& group) {
+  const int64_t n = input.size(0);
+  auto [begin, end] = block_of(n, group);
+  const int64_t samples = end - begin;
+  if (samples == 0) end = (begin = 0) + 1;
+  const auto rows = [&](const Tensor& t) { return t.defined() ? t.narrow(0, begin, end - begin) : t; };
+  return {rows(input), rows(target), samples,
+          static_cast<double>(group.world_size() * samples) / static_cast<double>(n)};
 }
 
 // Process `rank`'s contiguous block of the loader's sample order, for evaluation: the blocks
 // in rank order are the order itself.
 data::DataLoader evaluation_shard(const data::DataLoader& loader, const DistributedStrategy& group) {
   const Tensor order = loader.order();
-  const int64_t n = order.numel(), world = group.world_size(), rank = group.rank();
-  const int64_t begin = n * rank / world, end = n * (rank + 1) / world;
-  NABLA_CHECK(end > begin, "Trainer", "the ", n, " samples to evaluate are fewer than the ", world,
-              " processes");
+  const auto [begin, end] = block_of(order.numel(), group);
+  NABLA_CHECK(end > begin, "Trainer", "the ", order.numel(), " samples to evaluate are fewer than the ",
+              group.world_size(), " processes");
   return data::DataLoader(
       data::Subset(loader.shared_dataset(), order.narrow(0, begin, end - begin)),
       {.batch_size = loader.options().batch_size, .seed = 0, .prefetch = loader.options().prefetch});
@@ -156,20 +162,24 @@ Trainer::Pass Trainer::run_pass(data::DataLoader& loader, bool training) {
   const auto start = Clock::now();
   int64_t batch = 0;
   const int64_t batches = loader.size();
-  for (const auto& [input, target] : loader) {
+  for (const auto& [batch_input, batch_target] : loader) {
+    // Under several processes, this one's part of a training batch.
+    const Part part = training && group != nullptr ? part_of(batch_input, batch_target, *group)
+                                                   : Part{batch_input, batch_target, batch_input.size(0), 1};
+    const Tensor &input = part.input, &target = part.target;
     Tensor output, loss;
     if (training) {
       optimizer_.zero_grad();
       output = model_(input);
       loss = loss_(output, target);
-      loss.backward();
+      (part.loss_factor == 1 ? loss : loss * part.loss_factor).backward();
       optimizer_.step();
     } else {
       output = model_(input);
       loss = loss_(output, target);
     }
-    const auto n = static_cast<double>(input.size(0));
-    if (keep_outputs) {
+    const auto n = static_cast<double>(part.samples);
+    if (keep_outputs && part.samples > 0) {
       pass.outputs.push_back(output.detach());
       pass.targets.push_back(target);
     }
@@ -177,12 +187,13 @@ Trainer::Pass Trainer::run_pass(data::DataLoader& loader, bool training) {
       const double value = loss.item<double>();
       check_finite(value, batch++);
       pass.loss_sum += value * n;
-      pass.samples += input.size(0);
+      pass.samples += part.samples;
       continue;
     }
     // The batch's loss and metrics over every process's share of it.
     std::vector<double> sums{loss.item<double>() * n, n};
-    for (const auto& [name, metric] : options_.metrics) sums.push_back(metric(output.detach(), target) * n);
+    for (const auto& [name, metric] : options_.metrics)
+      sums.push_back(part.samples > 0 ? metric(output.detach(), target) * n : 0.0);
     if (group != nullptr) group->all_reduce(sums);
     const double value = sums[0] / sums[1];
     check_finite(value, batch);
@@ -212,15 +223,6 @@ Trainer::Pass Trainer::run_pass(data::DataLoader& loader, bool training) {
   }
   NABLA_CHECK(pass.samples > 0, "Trainer", "the data loader yielded no batches");
   pass.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return pass;
-}
-
-Trainer::Pass Trainer::run_training_epoch(data::DataLoader& train) {
-  DistributedStrategy* group = parallel();
-  if (group == nullptr) return run_pass(train, true);
-  data::DataLoader shard = training_shard(train, *group);
-  Pass pass = run_pass(shard, true);
-  train.set_epoch(train.epoch() + 1);  // as iterating it would have
   return pass;
 }
 
@@ -318,7 +320,7 @@ const History& Trainer::fit(data::DataLoader& train, data::DataLoader* validatio
   for (int64_t i = 0; i < epochs && !stop_; ++i) {
     for (const auto& cb : callbacks_) cb->on_epoch_begin(*this, epoch_);
     model_.train();
-    const Pass pass = run_training_epoch(train);
+    const Pass pass = run_pass(train, true);
     Logs logs = logs_of(pass);
     logs["lr"] = optimizer_.param_groups().front().options.at("lr");
     logs["seconds"] = pass.seconds;

@@ -69,17 +69,16 @@ struct TrainerOptions {
   // Data-parallel training over the strategy's processes, when there is more than one (see
   // distributed_strategy.h). Every process builds the same model, optimizer, loaders and
   // Trainer and calls the same methods. fit() replicates the model (rank 0's weights) and
-  // splits each batch of the training loader among the processes: the loader's batch size is
-  // the global batch, and each process takes an equal share (batch_size / world_size samples,
-  // which must be whole) through a data::DistributedSampler seeded with the loader's seed, so
-  // that the processes together see the loader's own batches in its own order. When the world
-  // size does not divide the data set, the last batch is padded with the epoch's first samples,
-  // as PyTorch's DistributedSampler does. Losses and metrics are reduced over the processes and
-  // every callback sees rank 0's logs, so callbacks decide alike everywhere. evaluate() and
-  // predict() split their loader into one contiguous block per process and gather the outputs
-  // in order: the results of one process, to float rounding. Only rank 0 saves the checkpoint
-  // and shows the default progress bar; resuming reads the checkpoint on every process (on
-  // several machines, it must be on a shared file system).
+  // every process reads the training loader's batches, which stay the global batches: each
+  // process trains on its own contiguous part of every batch (parts whose sizes differ by one
+  // at most), its loss weighted by its part's size, so that the averaged gradient is the whole
+  // batch's, for any batch size: the parameters of one process, to float rounding (BatchNorm
+  // excepted, which normalises each part apart, as under PyTorch's DDP). Losses and metrics are
+  // reduced over the processes and every callback sees rank 0's logs, so callbacks decide alike
+  // everywhere. evaluate() and predict() split their loader into one contiguous block per
+  // process and gather the outputs in order. Only rank 0 saves the checkpoint and shows the
+  // default progress bar; resuming reads the checkpoint on every process (on several machines,
+  // it must be on a shared file system).
   std::shared_ptr<DistributedStrategy> distributed{};
 };
 
@@ -128,7 +127,6 @@ class Trainer {
   bool stop_requested_anywhere() const;
   // Makes every process's logs rank 0's.
   void agree(Logs& logs) const;
-  Pass run_training_epoch(data::DataLoader& train);
   Pass run_evaluation(data::DataLoader& loader);
 
   nn::UnaryModule& model_;
