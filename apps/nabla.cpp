@@ -4,20 +4,27 @@
 //   nabla run house-prices boston-housing --out out --seed 1
 //   nabla run all
 //   nabla report out
+//   mpirun -np 2 nabla run fashion-cnn     (data-parallel, when built with MPI)
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 
 #include "examples/example.h"
-#include "examples/tuning.h"
 #include "examples/report.h"
 #include "examples/results.h"
+#include "examples/tuning.h"
 #include "nabla/tensor/error.h"
 #include "nabla/tensor/threading.h"
 #include "nabla/train/interrupt.h"
+#ifdef NABLA_WITH_MPI
+#include "nabla/dist/collectives.h"
+#include "nabla/dist/ddp_strategy.h"
+#include "nabla/dist/process_group.h"
+#endif
 
 namespace {
 
@@ -37,12 +44,68 @@ class FormatGuard {
   std::ios saved_;
 };
 
+// The processes that run the examples: this one alone or, under mpirun (when the command is
+// built with MPI), a data-parallel group. Each process then uses its share of the machine's
+// cores unless --threads says otherwise.
+class Processes {
+ public:
+  explicit Processes(int threads) {
+#ifdef NABLA_WITH_MPI
+    if (nabla::dist::launched_by_mpirun()) {
+      environment_.emplace();
+      if (nabla::dist::world_size() > 1) strategy_ = std::make_shared<nabla::dist::DDPStrategy>();
+      if (threads == 0) threads = std::max(1, all_threads_ / nabla::dist::local_world_size());
+    }
+#endif
+    if (threads > 0) nabla::set_num_threads(threads);
+  }
+
+  // Null for one process.
+  const std::shared_ptr<nabla::train::DistributedStrategy>& strategy() const { return strategy_; }
+  int size() const { return strategy_ ? strategy_->world_size() : 1; }
+  bool is_main() const { return !strategy_ || strategy_->rank() == 0; }
+  // The threads of a process that runs an example alone: every core, unless --threads said.
+  int solo_threads(int threads) const { return threads > 0 ? threads : all_threads_; }
+
+  // Where an example runs on rank 0 alone: the others wait here, and rank 0 comes here after it
+  // and tells them whether the run stops (interrupted). Returns whether it does.
+  bool wait_for_rank0(bool stop) const {
+#ifdef NABLA_WITH_MPI
+    if (strategy_) {
+      nabla::dist::idle_barrier();
+      return nabla::dist::all_reduce(stop ? 1.0 : 0.0, nabla::dist::ReduceOp::Max) > 0;
+    }
+#endif
+    return stop;
+  }
+
+  // A data-parallel example failed on this process: the others, which may be waiting for it in
+  // a collective, end with it.
+  [[noreturn]] void abort() const {
+#ifdef NABLA_WITH_MPI
+    nabla::dist::abort(1);
+#else
+    std::exit(1);
+#endif
+  }
+
+ private:
+  int all_threads_ = nabla::get_num_threads();
+#ifdef NABLA_WITH_MPI
+  std::optional<nabla::dist::Environment> environment_;
+#endif
+  std::shared_ptr<nabla::train::DistributedStrategy> strategy_;
+};
+
 // Runs one example into out/<name>/ and writes its results.json and config.json there, also
-// when it fails (with the error, for the report); returns whether every check was met.
-bool run_example(const Example& example, Settings settings, const std::filesystem::path& out) {
+// when it fails (with the error, for the report); returns whether every check was met. In a
+// data-parallel run every process runs it, and only rank 0 writes and prints (to `console`).
+bool run_example(const Example& example, Settings settings, const std::filesystem::path& out,
+                 std::ostream& console) {
   settings.out_dir = out / example.name;
-  std::filesystem::create_directories(settings.out_dir);
-  std::cout << "== " << example.name << " (seed " << example.seed << "): " << example.title << '\n';
+  const bool main = settings.is_main_process();
+  if (main) std::filesystem::create_directories(settings.out_dir);
+  console << "== " << example.name << " (seed " << example.seed << "): " << example.title << '\n';
   const auto start = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   nabla::examples::Outcome outcome;
@@ -50,17 +113,18 @@ bool run_example(const Example& example, Settings settings, const std::filesyste
     const FormatGuard format(std::cout);
     outcome = example.run(settings);
   } catch (const std::exception& error) {
-    nabla::examples::write_results(example, settings, {}, elapsed(), error.what());
+    if (main) nabla::examples::write_results(example, settings, {}, elapsed(), error.what());
     throw;
   }
   const double seconds = elapsed();
-  nabla::examples::write_results(example, settings, outcome, seconds);
+  if (main) nabla::examples::write_results(example, settings, outcome, seconds);
   bool all_met = true;
   for (const auto& check : outcome.checks) {
-    std::cout << (check.met ? "  [met]     " : "  [NOT MET] ") << check.criterion << " (" << check.value << ")\n";
+    console << (check.met ? "  [met]     " : "  [NOT MET] ") << check.criterion << " (" << check.value
+            << ")\n";
     all_met = all_met && check.met;
   }
-  std::cout << "  " << seconds << " s; results in " << (settings.out_dir / "results.json").string() << "\n\n";
+  console << "  " << seconds << " s; results in " << (settings.out_dir / "results.json").string() << "\n\n";
   return all_met;
 }
 
@@ -95,7 +159,15 @@ int main(int argc, char** argv) {
 
   int status = 0;
   run->callback([&] {
-    if (threads > 0) nabla::set_num_threads(threads);
+    const Processes processes(threads);
+    // Rank 0 alone prints: the other processes' examples log to a stream that drops everything.
+    std::ostream dropped(nullptr);
+    std::ostream& console = processes.is_main() ? std::cout : dropped;
+    if (!processes.is_main()) settings.log = &dropped;
+    settings.distributed = processes.strategy();
+    const int group_threads = nabla::get_num_threads();
+    if (processes.size() > 1)
+      console << processes.size() << " processes, " << group_threads << " thread(s) each\n";
     std::vector<const Example*> chosen;
     for (const std::string& name : names) {
       if (name == "all")
@@ -107,22 +179,46 @@ int main(int argc, char** argv) {
     // Ctrl-C stops the training at the next batch; the examples checkpoint every epoch.
     const nabla::train::InterruptHandler ctrl_c;
     for (const Example* e : chosen) {
+      // An example with its own training loop runs on rank 0 alone, with every core.
+      const bool alone = processes.size() > 1 && !e->data_parallel;
+      if (alone && !processes.is_main()) {
+        if (processes.wait_for_rank0(false)) return;
+        continue;
+      }
+      Settings own = settings;
+      if (alone) {
+        console << "(" << e->name << " has its own training loop: rank 0 runs it alone while the other "
+                << processes.size() - 1 << " process(es) wait)\n";
+        own.distributed = nullptr;
+        nabla::set_num_threads(processes.solo_threads(threads));
+      }
+      bool interrupted = false;
       try {
-        if (!run_example(*e, settings, out)) ++unmet;
+        if (!run_example(*e, own, out, console)) ++unmet;
       } catch (const nabla::train::Interrupted& stop) {
         std::string again;
         for (const std::string& name : names) again += name + " ";
-        std::cout << "  " << stop.what() << "\n\nstopped; to continue: nabla run " << again << "--resume --out " << out
-                  << " (with the same options)\n";
+        console << "  " << stop.what() << "\n\nstopped; to continue: nabla run " << again << "--resume --out "
+                << out << " (with the same options)\n";
         status = 130;  // what a shell reports for a process that SIGINT ended
-        return;
+        interrupted = true;
       } catch (const std::exception& error) {
-        std::cout << "  failed: " << error.what() << "\n\n";
+        if (processes.size() > 1 && !alone) {
+          std::cerr << "nabla: " << e->name << " failed on rank " << settings.distributed->rank() << ": "
+                    << error.what() << "; ending every process\n";
+          processes.abort();
+        }
+        console << "  failed: " << error.what() << "\n\n";
         ++failed;
       }
+      if (alone) {
+        nabla::set_num_threads(group_threads);
+        processes.wait_for_rank0(interrupted);
+      }
+      if (interrupted) return;
     }
-    std::cout << chosen.size() << " example(s): " << chosen.size() - failed - unmet << " met every check, " << unmet
-              << " missed one, " << failed << " failed\n";
+    console << chosen.size() << " example(s): " << chosen.size() - failed - unmet << " met every check, "
+            << unmet << " missed one, " << failed << " failed\n";
     status = failed > 0 ? 1 : 0;
   });
 

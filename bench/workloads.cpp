@@ -57,16 +57,28 @@ Workload wide_mlp() {
   return training_step("W2", "MLP 784-1024-1024-10 ReLU, batch 256, cross-entropy, Adam", [model](const Tensor& t) { return (*model)(t); }, optimizer, cross_entropy, x, y, 20);
 }
 
+// A recurrent layer and its head as one module.
+struct WithHead : nn::Module {
+  WithHead(std::shared_ptr<nn::Module> layer, std::shared_ptr<nn::Linear> head)
+      : layer(std::move(layer)), head(std::move(head)) {
+    register_module("layer", [](Module& self) -> Module& { return *static_cast<WithHead&>(self).layer; });
+    register_module("head", [](Module& self) -> Module& { return *static_cast<WithHead&>(self).head; });
+  }
+  std::shared_ptr<nn::Module> layer;
+  std::shared_ptr<nn::Linear> head;
+};
+
 // The recurrent workloads: a recurrent layer and a Linear head, Adam lr 1e-3, MSE.
 Workload recurrent(std::string id, std::string description, std::shared_ptr<nn::Module> layer,
                    std::function<Tensor(const Tensor&)> forward, int64_t features, Tensor x, Tensor y, int iters) {
   auto head = std::make_shared<nn::Linear>(nn::LinearOptions{.in_features = features, .out_features = 1});
-  std::vector<Tensor> params = layer->parameters();
-  for (const Tensor& p : head->parameters()) params.push_back(p);
-  auto optimizer = std::make_shared<optim::Adam>(params, optim::AdamOptions{.lr = 1e-3});
-  return training_step(std::move(id), std::move(description),
-                       [layer, head, forward](const Tensor& t) { return (*head)(forward(t)); }, optimizer, mse, x, y,
-                       iters);
+  auto model = std::make_shared<WithHead>(layer, head);
+  auto optimizer = std::make_shared<optim::Adam>(model->parameters(), optim::AdamOptions{.lr = 1e-3});
+  Workload w = training_step(std::move(id), std::move(description),
+                             [layer, head, forward](const Tensor& t) { return (*head)(forward(t)); }, optimizer, mse,
+                             x, y, iters);
+  w.model = model;
+  return w;
 }
 
 // R1: the seed's lag-10 LSTM, scaled: input 1, hidden 64, batch 32 (batch_first), 10 steps,
@@ -80,10 +92,10 @@ Workload lstm_last_step() {
 }
 
 // R2: LSTM input 32, hidden 256, 2 layers, batch 64, 100 steps (time-major), Linear on every step.
-Workload lstm_two_layers() {
+Workload lstm_two_layers(int64_t batch) {
   manual_seed(0);
   auto lstm = std::make_shared<nn::LSTM>(nn::LSTMOptions{.input_size = 32, .hidden_size = 256, .num_layers = 2});
-  const Tensor x = randn({100, 64, 32}), y = randn({100, 64, 1});
+  const Tensor x = randn({100, batch, 32}), y = randn({100, batch, 1});
   return recurrent("R2", "LSTM 32-256 x2 layers, batch 64, 100 steps, Linear on every step, MSE, Adam", lstm,
                    [lstm](const Tensor& t) { return (*lstm)(t).output; }, 256, x, y, 3);
 }
@@ -139,12 +151,14 @@ SmallCnn small_cnn() {
 }
 
 // C1: one step of the small CNN on a fixed batch of 64 random 1 x 28 x 28 images.
-Workload cnn_step() {
+Workload cnn_step(int64_t batch) {
   const SmallCnn net = small_cnn();
-  const Tensor x = randn({64, 1, 28, 28}), y = randint(0, 10, {64});
-  return training_step("C1", "CNN conv32-pool-conv64-pool-128-10, batch 64 of 1x28x28, cross-entropy, Adam",
-                       [model = net.model](const Tensor& t) { return (*model)(t); }, net.optimizer, cross_entropy,
-                       x, y, 50);
+  const Tensor x = randn({batch, 1, 28, 28}), y = randint(0, 10, {batch});
+  Workload w =
+      training_step("C1", "CNN conv32-pool-conv64-pool-128-10, batch 64 of 1x28x28, cross-entropy, Adam",
+                    [model = net.model](const Tensor& t) { return (*model)(t); }, net.optimizer, cross_entropy, x, y, 50);
+  w.model = net.model;
+  return w;
 }
 
 // C1E: an epoch of C1's steps over Fashion-MNIST end to end, from reading the 60,000 training
@@ -182,13 +196,20 @@ Workload make_workload(const std::string& id) {
                                  optim::AdamOptions{.lr = 1e-3});
   if (id == "W2") return wide_mlp();
   if (id == "R1") return lstm_last_step();
-  if (id == "R2") return lstm_two_layers();
+  if (id == "R2") return lstm_two_layers(64);
   if (id == "R3") return bigru();
   if (id == "R4") return small_rnn();
   if (id == "G1") return vae();
-  if (id == "C1") return cnn_step();
+  if (id == "C1") return cnn_step(64);
   if (id == "C1E") return cnn_epoch();
   detail::fail("bench", "unknown workload '", id, "'");
+}
+
+Workload make_workload(const std::string& id, int64_t batch) {
+  NABLA_CHECK(batch > 0, "bench", "batch must be positive, got ", batch);
+  if (id == "C1") return cnn_step(batch);
+  if (id == "R2") return lstm_two_layers(batch);
+  detail::fail("bench", "workload '", id, "' has a fixed batch (C1 and R2 take one)");
 }
 
 }  // namespace nabla::bench

@@ -21,10 +21,16 @@ struct Workload {
   // neither warm-up nor more than one repeat.
   int warmup = 10;
   int repeats = 5;
+  // What step() trains, as one module (for DistributedDataParallel in bench/dist_scaling.cpp);
+  // set by the workloads that data-parallel training is measured on.
+  std::shared_ptr<nn::Module> model{};
 };
 
 // Builds a workload by id ("W1", "W1A", "W2", "R1".."R4", "G1", "C1", "C1E"); throws nabla::Error for an unknown id.
 Workload make_workload(const std::string& id);
+// C1 or R2 with `batch` samples per step instead of their 64: one process's share of the
+// global batch in the data-parallel scaling benchmark.
+Workload make_workload(const std::string& id, int64_t batch);
 std::vector<std::string> workload_ids();
 
 }  // namespace nabla::bench

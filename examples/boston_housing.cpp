@@ -136,7 +136,8 @@ const Registration registration({.name = "boston-housing",
                                           "regression, held-out test RMSE",
                                  .run = run,
                                  .hyperparameters = {"hidden"},
-                                 .objective = "val_loss"});
+                                 .objective = "val_loss",
+                                 .data_parallel = true});
 
 }  // namespace
 }  // namespace nabla::examples

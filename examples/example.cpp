@@ -40,19 +40,19 @@ double Settings::param(const std::string& name, double fallback) const {
 }
 
 train::TrainerOptions Settings::checkpointed(const std::string& name) const {
-  return {.checkpoint = out_dir / (name + ".ckpt"), .resume = resume};
+  return {.checkpoint = out_dir / (name + ".ckpt"), .resume = resume, .distributed = distributed};
 }
 
 std::ostream& log_of(const Settings& settings) { return settings.log != nullptr ? *settings.log : std::cout; }
 
 FigureFile save_figure(const Settings& settings, const std::string& file, const std::string& caption,
                        const plot::Figure& figure) {
-  plot::save(figure, settings.out_dir / file);
+  if (settings.is_main_process()) plot::save(figure, settings.out_dir / file);
   return {.file = file, .caption = caption};
 }
 
 void save_model(const Settings& settings, const std::string& name, const nn::Module& model) {
-  io::save_model(model, settings.out_dir / (name + ".safetensors"));
+  if (settings.is_main_process()) io::save_model(model, settings.out_dir / (name + ".safetensors"));
 }
 
 }  // namespace nabla::examples

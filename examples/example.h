@@ -8,6 +8,7 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,6 +34,12 @@ struct Settings {
   std::ostream* log = nullptr;  // progress and results; standard output when null
   // The example's own hyper-parameters (Example::hyperparameters), e.g. {"hidden", 128}.
   std::map<std::string, double> params{};
+  // The processes of a data-parallel run (`mpirun -np N nabla run ...`); null in a run of one
+  // process. checkpointed() hands it to the Trainer.
+  std::shared_ptr<train::DistributedStrategy> distributed{};
+
+  // Whether this process writes the files and shows the progress: rank 0, or the only one.
+  bool is_main_process() const { return distributed == nullptr || distributed->rank() == 0; }
 
   // params[name] when set, else the example's default.
   double param(const std::string& name, double fallback) const;
@@ -40,6 +47,7 @@ struct Settings {
   // out_dir and, under --resume, continue it from there:
   //   train::TrainerOptions options = settings.checkpointed("lstm");
   //   options.epochs = ...;
+  // Under `distributed`, the training is data-parallel (see TrainerOptions::distributed).
   train::TrainerOptions checkpointed(const std::string& name) const;
 };
 
@@ -80,6 +88,10 @@ struct Example {
   // and the metric it minimises; an example without an objective cannot be tuned.
   std::vector<std::string> hyperparameters{};
   std::string objective{};
+  // It trains only through train::Trainer with Settings::checkpointed's options (batch sizes
+  // even), so that under mpirun every process runs it, data-parallel. The others, with their
+  // own training loops, run on rank 0 alone while the other processes wait.
+  bool data_parallel = false;
 };
 
 // Every registered example, sorted by name.
@@ -93,6 +105,9 @@ struct Registration {
 
 // The stream examples write their progress to.
 std::ostream& log_of(const Settings& settings);
+
+// The files the examples write come from rank 0 alone in a data-parallel run: save_figure and
+// save_model write nothing on the other processes.
 
 // Draws `figure` into settings.out_dir / file (plot::save) and returns the entry for
 // Outcome::figures:

@@ -196,8 +196,9 @@ Outcome run(const Settings& settings) {
       test_images
           .get_batch(arange(static_cast<double>(std::min(kShown, test_images.size())), {.dtype = kInt64}))
           .input;
-  io::save_image_grid(settings.out_dir / "test_images.png", shown,
-                      {.low = -kMean / kStd, .high = (1 - kMean) / kStd, .scale = 2});
+  if (settings.is_main_process())
+    io::save_image_grid(settings.out_dir / "test_images.png", shown,
+                        {.low = -kMean / kStd, .high = (1 - kMean) / kStd, .scale = 2});
   outcome.figures.push_back({"test_images.png", "the first test images"});
   log << "test accuracy: CNN " << cnn_result.test_accuracy << ", MLP " << mlp_result.test_accuracy << '\n';
   return outcome;
@@ -208,7 +209,8 @@ const Registration registration(
      .seed = "003 (Robert, CNNs) and issue 6",
      .title = "Fashion-MNIST: CNN (conv-BN-ReLU-pool x2, dense) vs MLP, test accuracy "
               "and confusion matrix",
-     .run = run});
+     .run = run,
+     .data_parallel = true});
 
 }  // namespace
 }  // namespace nabla::examples

@@ -166,7 +166,8 @@ const Registration registration(
      .seed = "001 and 002 (recurrent networks, multi-step simulation)",
      .title = "yearly sunspot forecasting on the last 20%: LSTM and GRU vs persistence "
               "and linear AR, one-step and 5-year-ahead RMSE",
-     .run = run});
+     .run = run,
+     .data_parallel = true});
 
 }  // namespace
 }  // namespace nabla::examples

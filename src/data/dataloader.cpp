@@ -89,17 +89,16 @@ void DataLoader::set_epoch(int64_t epoch) {
   epoch_ = epoch;
 }
 
-DataLoader::Iterator DataLoader::begin() {
+Tensor DataLoader::order() const {
   const int64_t n = dataset_->size();
-  Tensor order;
-  if (options_.shuffle) {
-    // Unsigned wrap-around keeps every (seed, epoch) pair well defined.
-    Generator generator(seed_ + static_cast<uint64_t>(epoch_));
-    order = randperm(n, generator);
-  } else {
-    order = arange(0, static_cast<double>(n), 1, {.dtype = kInt64});
-  }
-  auto pass = std::make_shared<Pass>(*this, std::move(order));
+  if (!options_.shuffle) return arange(0, static_cast<double>(n), 1, {.dtype = kInt64});
+  // Unsigned wrap-around keeps every (seed, epoch) pair well defined.
+  Generator generator(seed_ + static_cast<uint64_t>(epoch_));
+  return randperm(n, generator);
+}
+
+DataLoader::Iterator DataLoader::begin() {
+  auto pass = std::make_shared<Pass>(*this, order());
   if (options_.prefetch)
     pass->prefetcher = std::make_unique<detail::Prefetcher>(
         [p = pass.get()](int64_t b) { return p->make(b); }, pass->num_batches);

@@ -1,8 +1,10 @@
 #include "nabla/dist/process_group.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <thread>
 
 #include "src/dist/mpi_check.h"
 
@@ -49,6 +51,11 @@ Environment::~Environment() {
   if (is_initialized()) MPI_Finalize();
 }
 
+bool launched_by_mpirun() {
+  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMI_SIZE") != nullptr ||
+         std::getenv("PMIX_RANK") != nullptr;
+}
+
 int rank() {
   detail::require_initialized("rank");
   int r = 0;
@@ -61,6 +68,29 @@ int world_size() {
   int n = 0;
   detail::check_mpi(MPI_Comm_size(MPI_COMM_WORLD, &n), "world_size");
   return n;
+}
+
+int local_world_size() {
+  detail::require_initialized("local_world_size");
+  MPI_Comm local = MPI_COMM_NULL;
+  detail::check_mpi(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local),
+                    "local_world_size");
+  int n = 0;
+  const int code = MPI_Comm_size(local, &n);
+  MPI_Comm_free(&local);
+  detail::check_mpi(code, "local_world_size");
+  return n;
+}
+
+void idle_barrier() {
+  detail::require_initialized("idle_barrier");
+  MPI_Request request = MPI_REQUEST_NULL;
+  detail::check_mpi(MPI_Ibarrier(MPI_COMM_WORLD, &request), "idle_barrier");
+  for (int done = 0;;) {
+    detail::check_mpi(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "idle_barrier");
+    if (done) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 void barrier() {

@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "nabla/autograd/grad_mode.h"
+#include "nabla/data/subset.h"
 #include "nabla/tensor/factory.h"
+#include "nabla/tensor/math.h"
 #include "nabla/tensor/shape_ops.h"
 #include "nabla/train/interrupt.h"
 #include "nabla/train/progress_bar.h"
@@ -26,6 +30,45 @@ class EvalScope {
   nn::Module& module_;
   bool was_training_;
 };
+
+// Process `rank`'s block of n items cut into world_size contiguous blocks whose sizes differ by
+// one at most: [begin, end).
+std::pair<int64_t, int64_t> block_of(int64_t n, const DistributedStrategy& group) {
+  const int64_t world = group.world_size(), rank = group.rank();
+  return {n * rank / world, n * (rank + 1) / world};
+}
+
+// Process `rank`'s part of a training batch (its block of the samples), and the factor of its
+// loss that makes the processes' mean gradient the whole batch's, the loss being a mean over
+// samples. A process whose part is empty trains on the batch's first sample with factor 0, so
+// that its backward still takes part in the gradients' reduction.
+struct Part {
+  Tensor input, target;
+  int64_t samples = 0;
+  double loss_factor = 0;
+};
+
+Part part_of(const Tensor& input, const Tensor& target, const DistributedStrategy& group) {
+  const int64_t n = input.size(0);
+  auto [begin, end] = block_of(n, group);
+  const int64_t samples = end - begin;
+  if (samples == 0) end = (begin = 0) + 1;
+  const auto rows = [&](const Tensor& t) { return t.defined() ? t.narrow(0, begin, end - begin) : t; };
+  return {rows(input), rows(target), samples,
+          static_cast<double>(group.world_size() * samples) / static_cast<double>(n)};
+}
+
+// Process `rank`'s contiguous block of the loader's sample order, for evaluation: the blocks
+// in rank order are the order itself.
+data::DataLoader evaluation_shard(const data::DataLoader& loader, const DistributedStrategy& group) {
+  const Tensor order = loader.order();
+  const auto [begin, end] = block_of(order.numel(), group);
+  NABLA_CHECK(end > begin, "Trainer", "the ", order.numel(), " samples to evaluate are fewer than the ",
+              group.world_size(), " processes");
+  return data::DataLoader(
+      data::Subset(loader.shared_dataset(), order.narrow(0, begin, end - begin)),
+      {.batch_size = loader.options().batch_size, .seed = 0, .prefetch = loader.options().prefetch});
+}
 
 }  // namespace
 
@@ -88,7 +131,7 @@ Trainer::Trainer(nn::UnaryModule& model, optim::Optimizer& optimizer, LossFuncti
                 "' needs a function and a name other than 'loss'");
   callbacks_ = options_.callbacks;
   for (const auto& cb : callbacks_) NABLA_CHECK(cb != nullptr, "Trainer", "null callback");
-  if (options_.progress_bar) callbacks_.push_back(std::make_shared<ProgressBar>());
+  if (options_.progress_bar && is_main_process()) callbacks_.push_back(std::make_shared<ProgressBar>());
 }
 
 void Trainer::set_epoch(int64_t epoch) {
@@ -114,61 +157,125 @@ void Trainer::throw_interrupted(int64_t batch, int64_t batches) const {
 Trainer::Pass Trainer::run_pass(data::DataLoader& loader, bool training) {
   using Clock = std::chrono::steady_clock;
   const bool keep_outputs = !options_.metrics.empty();
+  DistributedStrategy* group = parallel();
   Pass pass;
   const auto start = Clock::now();
   int64_t batch = 0;
   const int64_t batches = loader.size();
-  for (const auto& [input, target] : loader) {
+  for (const auto& [batch_input, batch_target] : loader) {
+    // Under several processes, this one's part of a training batch.
+    const Part part = training && group != nullptr ? part_of(batch_input, batch_target, *group)
+                                                   : Part{batch_input, batch_target, batch_input.size(0), 1};
+    const Tensor &input = part.input, &target = part.target;
     Tensor output, loss;
     if (training) {
       optimizer_.zero_grad();
       output = model_(input);
       loss = loss_(output, target);
-      loss.backward();
+      (part.loss_factor == 1 ? loss : loss * part.loss_factor).backward();
       optimizer_.step();
     } else {
       output = model_(input);
       loss = loss_(output, target);
     }
-    const double value = loss.item<double>();
-    check_finite(value, batch);
-    const int64_t n = input.size(0);
-    pass.loss_sum += value * static_cast<double>(n);
-    pass.samples += n;
-    if (keep_outputs) {
+    const auto n = static_cast<double>(part.samples);
+    if (keep_outputs && part.samples > 0) {
       pass.outputs.push_back(output.detach());
       pass.targets.push_back(target);
     }
-    if (training) {
-      BatchLogs logs{.epoch = epoch_,
-                     .batch = batch,
-                     .batches = batches,
-                     .samples = pass.samples,
-                     .loss = value,
-                     .mean_loss = pass.loss_sum / static_cast<double>(pass.samples),
-                     .seconds = std::chrono::duration<double>(Clock::now() - start).count()};
-      for (const auto& [name, metric] : options_.metrics) {
-        double& sum = pass.metric_sums[name];
-        sum += metric(output.detach(), target) * static_cast<double>(n);
-        logs.mean_metrics[name] = sum / static_cast<double>(pass.samples);
-      }
-      for (const auto& cb : callbacks_) cb->on_batch_end(*this, logs);
-      if (interrupt_requested()) throw_interrupted(batch, batches);
+    if (!training) {
+      const double value = loss.item<double>();
+      check_finite(value, batch++);
+      pass.loss_sum += value * n;
+      pass.samples += part.samples;
+      continue;
     }
+    // The batch's loss and metrics over every process's share of it.
+    std::vector<double> sums{loss.item<double>() * n, n};
+    for (const auto& [name, metric] : options_.metrics)
+      sums.push_back(part.samples > 0 ? metric(output.detach(), target) * n : 0.0);
+    if (group != nullptr) group->all_reduce(sums);
+    const double value = sums[0] / sums[1];
+    check_finite(value, batch);
+    pass.loss_sum += sums[0];
+    pass.samples += static_cast<int64_t>(sums[1]);
+    BatchLogs logs{.epoch = epoch_,
+                   .batch = batch,
+                   .batches = batches,
+                   .samples = pass.samples,
+                   .loss = value,
+                   .mean_loss = pass.loss_sum / static_cast<double>(pass.samples),
+                   .seconds = std::chrono::duration<double>(Clock::now() - start).count()};
+    for (size_t i = 0; i < options_.metrics.size(); ++i) {
+      double& sum = pass.metric_sums[options_.metrics[i].first];
+      sum += sums[2 + i];
+      logs.mean_metrics[options_.metrics[i].first] = sum / static_cast<double>(pass.samples);
+    }
+    for (const auto& cb : callbacks_) cb->on_batch_end(*this, logs);
+    if (stop_requested_anywhere()) throw_interrupted(batch, batches);
     ++batch;
+  }
+  if (!training && group != nullptr) {
+    std::vector<double> sums{pass.loss_sum, static_cast<double>(pass.samples)};
+    group->all_reduce(sums);
+    pass.loss_sum = sums[0];
+    pass.samples = static_cast<int64_t>(sums[1]);
   }
   NABLA_CHECK(pass.samples > 0, "Trainer", "the data loader yielded no batches");
   pass.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return pass;
 }
 
+Trainer::Pass Trainer::run_evaluation(data::DataLoader& loader) {
+  DistributedStrategy* group = parallel();
+  if (group == nullptr) return run_pass(loader, false);
+  data::DataLoader shard = evaluation_shard(loader, *group);
+  Pass pass = run_pass(shard, false);
+  loader.set_epoch(loader.epoch() + 1);
+  return pass;
+}
+
 Logs Trainer::logs_of(const Pass& pass) const {
   Logs logs{{"loss", pass.loss_sum / static_cast<double>(pass.samples)}};
   if (!options_.metrics.empty()) {
-    const Tensor outputs = cat(pass.outputs, 0), targets = cat(pass.targets, 0);
+    Tensor outputs = cat(pass.outputs, 0), targets = cat(pass.targets, 0);
+    if (DistributedStrategy* group = parallel()) {
+      outputs = group->all_gather(outputs);
+      targets = group->all_gather(targets);
+    }
     for (const auto& [name, metric] : options_.metrics) logs[name] = metric(outputs, targets);
   }
   return logs;
+}
+
+DistributedStrategy* Trainer::parallel() const {
+  return options_.distributed != nullptr && options_.distributed->world_size() > 1
+             ? options_.distributed.get()
+             : nullptr;
+}
+
+bool Trainer::is_main_process() const {
+  return options_.distributed == nullptr || options_.distributed->rank() == 0;
+}
+
+bool Trainer::stop_requested_anywhere() const {
+  DistributedStrategy* group = parallel();
+  if (group == nullptr) return interrupt_requested();
+  // All processes stop after the same batch, also those that did not get the signal.
+  std::vector<double> requested{interrupt_requested() ? 1.0 : 0.0};
+  group->all_reduce(requested);
+  if (requested[0] > 0) request_interrupt();
+  return requested[0] > 0;
+}
+
+void Trainer::agree(Logs& logs) const {
+  DistributedStrategy* group = parallel();
+  if (group == nullptr) return;
+  std::vector<double> values;
+  for (const auto& [name, value] : logs) values.push_back(value);
+  group->broadcast(values);
+  size_t i = 0;
+  for (auto& [name, value] : logs) value = values[i++];
 }
 
 io::Checkpoint Trainer::checkpoint_parts() {
@@ -185,6 +292,13 @@ void Trainer::save_checkpoint() {
   io::save_checkpoint(options_.checkpoint, parts);
 }
 
+bool Trainer::checkpoint_exists() const {
+  // Rank 0's answer, which writes the checkpoints: the processes must all resume or all not.
+  std::vector<double> exists{std::filesystem::exists(options_.checkpoint) ? 1.0 : 0.0};
+  if (DistributedStrategy* group = parallel()) group->broadcast(exists);
+  return exists[0] > 0;
+}
+
 int64_t Trainer::resume_from_checkpoint(data::DataLoader& train) {
   io::Checkpoint parts = checkpoint_parts();
   io::load_checkpoint(options_.checkpoint, parts);
@@ -198,10 +312,11 @@ const History& Trainer::fit(data::DataLoader& train, data::DataLoader* validatio
   for (const auto& cb : callbacks_) cb->on_train_begin(*this);
   int64_t epochs = options_.epochs;
   // After on_train_begin, so the callbacks' restored state is not reset.
-  if (options_.resume && !options_.checkpoint.empty() && std::filesystem::exists(options_.checkpoint)) {
+  if (options_.resume && !options_.checkpoint.empty() && checkpoint_exists()) {
     const int64_t done = resume_from_checkpoint(train);
     epochs = done < 0 ? 0 : std::max<int64_t>(0, epochs - done);
   }
+  const std::unique_ptr<Replica> replica = parallel() != nullptr ? parallel()->replicate(model_) : nullptr;
   for (int64_t i = 0; i < epochs && !stop_; ++i) {
     for (const auto& cb : callbacks_) cb->on_epoch_begin(*this, epoch_);
     model_.train();
@@ -212,10 +327,11 @@ const History& Trainer::fit(data::DataLoader& train, data::DataLoader* validatio
     logs["samples_per_second"] = static_cast<double>(pass.samples) / pass.seconds;
     if (validation != nullptr)
       for (const auto& [name, value] : evaluate(*validation)) logs["val_" + name] = value;
+    agree(logs);
     for (const auto& cb : callbacks_) cb->on_epoch_end(*this, epoch_, logs);
     history_.append(logs);
     ++epoch_;
-    if (!options_.checkpoint.empty()) save_checkpoint();
+    if (!options_.checkpoint.empty() && is_main_process()) save_checkpoint();
   }
   for (const auto& cb : callbacks_) cb->on_train_end(*this);
   return history_;
@@ -224,16 +340,23 @@ const History& Trainer::fit(data::DataLoader& train, data::DataLoader* validatio
 Logs Trainer::evaluate(data::DataLoader& loader) {
   EvalScope eval(model_);
   NoGradGuard no_grad;
-  return logs_of(run_pass(loader, false));
+  Logs logs = logs_of(run_evaluation(loader));
+  agree(logs);
+  return logs;
 }
 
 Tensor Trainer::predict(data::DataLoader& loader) {
   EvalScope eval(model_);
   NoGradGuard no_grad;
+  DistributedStrategy* group = parallel();
+  std::optional<data::DataLoader> shard;
+  if (group != nullptr) shard.emplace(evaluation_shard(loader, *group));
   std::vector<Tensor> outputs;
-  for (const auto& [input, target] : loader) outputs.push_back(model_(input));
+  for (const auto& [input, target] : shard ? *shard : loader) outputs.push_back(model_(input));
   NABLA_CHECK(!outputs.empty(), "Trainer::predict", "the data loader yielded no batches");
-  return cat(outputs, 0);
+  if (group == nullptr) return cat(outputs, 0);
+  loader.set_epoch(loader.epoch() + 1);
+  return group->all_gather(cat(outputs, 0));
 }
 
 }  // namespace nabla::train

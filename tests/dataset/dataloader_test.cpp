@@ -121,6 +121,16 @@ TEST(DataLoader, ShuffleIsAPermutationReproducibleFromSeedAndEpoch) {
   expect_error([&] { other.set_epoch(-1); }, {"set_epoch", "-1"});
 }
 
+TEST(DataLoader, OrderIsTheNextIterationsSampleOrder) {
+  DataLoader shuffled(numbered(20), {.batch_size = 6, .shuffle = true, .seed = 7});
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    const std::vector<int64_t> order = shuffled.order().to_vector<int64_t>();
+    EXPECT_EQ(flat(epoch_targets(shuffled)), order);
+  }
+  DataLoader in_order(numbered(5), {.batch_size = 2});
+  EXPECT_EQ(in_order.order().to_vector<int64_t>(), iota(5));
+}
+
 TEST(DataLoader, ShuffledInputsMatchTheirTargets) {
   DataLoader loader(numbered(20), {.batch_size = 6, .shuffle = true, .seed = 5});
   for (const auto& [input, target] : loader) {

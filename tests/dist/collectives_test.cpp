@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "nabla/dist/process_group.h"
 #include "nabla/nabla.h"
@@ -17,6 +19,19 @@ TEST(DistCollectives, RankAndWorldSize) {
   EXPECT_GE(rank(), 0);
   EXPECT_LT(rank(), world_size());
   barrier();
+}
+
+TEST(DistCollectives, LaunchedByMpirunOnOneMachine) {
+  EXPECT_TRUE(launched_by_mpirun());
+  EXPECT_EQ(local_world_size(), world_size());  // the tests' job runs on one machine
+}
+
+TEST(DistCollectives, IdleBarrierWaitsForTheLastProcess) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  if (rank() == world_size() - 1) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  idle_barrier();
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(100));
 }
 
 TEST(DistCollectives, BroadcastFromEveryRoot) {

@@ -12,10 +12,6 @@
 #include "nabla/dist/dist.h"
 #include "tests/dist/failure.h"
 
-namespace {
-bool launched_by_mpirun() { return std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE"); }
-}  // namespace
-
 int main(int argc, char** argv) {
   if (const char* dir = std::getenv("NABLA_DIST_KILL_DIR")) {
     // An exception reaches the handler through the Environment's destructor, which aborts the
@@ -31,7 +27,7 @@ int main(int argc, char** argv) {
   }
   ::testing::InitGoogleTest(&argc, argv);
   const std::string filter = GTEST_FLAG_GET(filter);
-  if (!launched_by_mpirun()) {
+  if (!nabla::dist::launched_by_mpirun()) {
     GTEST_FLAG_SET(filter, filter == "*" ? "DistFailure.*" : filter);
     return RUN_ALL_TESTS();
   }

@@ -56,8 +56,12 @@ class DataLoader {
   // Batches per epoch.
   int64_t size() const;
   const Dataset& dataset() const { return *dataset_; }
+  const SharedDataset& shared_dataset() const { return dataset_; }
   const DataLoaderOptions& options() const { return options_; }
   uint64_t seed() const { return seed_; }
+  // The order in which the next iteration visits the samples: their indices, int64 [size of
+  // the dataset]. A data-parallel Trainer splits it among the processes.
+  Tensor order() const;
   // The epoch the next iteration will run.
   int64_t epoch() const { return epoch_; }
   void set_epoch(int64_t epoch);

@@ -40,9 +40,18 @@ class Environment {
   int uncaught_at_start_;
 };
 
+// Whether mpirun (or another PMI launcher) started this process, read from the environment
+// before any MPI call: a program that also runs alone starts the process group only then.
+bool launched_by_mpirun();
+
 int rank();
 int world_size();
+// The job's processes on this machine (which share its cores).
+int local_world_size();
 void barrier();
+// A barrier that sleeps between checks, for processes that wait long while another computes
+// alone: MPI's own barrier polls and keeps a core busy.
+void idle_barrier();
 // Ends every process of the job with exit code `code` (MPI_Abort).
 [[noreturn]] void abort(int code);
 

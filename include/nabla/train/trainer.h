@@ -2,9 +2,11 @@
 // The high-level training loop one seed teaches (Keras's fit / evaluate / predict), built
 // on the plain zero_grad / forward / backward / step loop:
 //
-//   auto loss = [](const Tensor& logits, const Tensor& labels) { return nn::functional::cross_entropy(logits, labels); };
-//   train::Trainer trainer(model, optimizer, loss, {.epochs = 10, .metrics = {{"accuracy", data::accuracy}},
-//                                                   .callbacks = {std::make_shared<train::EarlyStopping>()}});
+//   auto loss = [](const Tensor& logits, const Tensor& labels) { return nn::functional::cross_entropy(logits,
+//   labels); }; train::Trainer trainer(model, optimizer, loss, {.epochs = 10, .metrics = {{"accuracy",
+//   data::accuracy}},
+//                                                   .callbacks =
+//                                                   {std::make_shared<train::EarlyStopping>()}});
 //   train::History history = trainer.fit(train_loader, &validation_loader);
 //   double best = history["val_accuracy"].back();
 //
@@ -23,6 +25,7 @@
 #include "nabla/nn/unary_module.h"
 #include "nabla/optim/optimizer.h"
 #include "nabla/train/callback.h"
+#include "nabla/train/distributed_strategy.h"
 
 namespace nabla::train {
 
@@ -63,6 +66,20 @@ struct TrainerOptions {
   bool resume = false;
   // Further state saved and restored with the checkpoint: an LR scheduler, EarlyStopping, ...
   std::vector<std::pair<std::string, io::Stateful>> checkpoint_state{};
+  // Data-parallel training over the strategy's processes, when there is more than one (see
+  // distributed_strategy.h). Every process builds the same model, optimizer, loaders and
+  // Trainer and calls the same methods. fit() replicates the model (rank 0's weights) and
+  // every process reads the training loader's batches, which stay the global batches: each
+  // process trains on its own contiguous part of every batch (parts whose sizes differ by one
+  // at most), its loss weighted by its part's size, so that the averaged gradient is the whole
+  // batch's, for any batch size: the parameters of one process, to float rounding (BatchNorm
+  // excepted, which normalises each part apart, as under PyTorch's DDP). Losses and metrics are
+  // reduced over the processes and every callback sees rank 0's logs, so callbacks decide alike
+  // everywhere. evaluate() and predict() split their loader into one contiguous block per
+  // process and gather the outputs in order. Only rank 0 saves the checkpoint and shows the
+  // default progress bar; resuming reads the checkpoint on every process (on several machines,
+  // it must be on a shared file system).
+  std::shared_ptr<DistributedStrategy> distributed{};
 };
 
 class Trainer {
@@ -99,8 +116,18 @@ class Trainer {
   void throw_interrupted(int64_t batch, int64_t batches) const;
   io::Checkpoint checkpoint_parts();
   // Loads options.checkpoint; returns the epochs it holds, or -1 when training had stopped.
+  bool checkpoint_exists() const;
   int64_t resume_from_checkpoint(data::DataLoader& train);
   void save_checkpoint();
+  // The strategy when it has more than one process, else null.
+  DistributedStrategy* parallel() const;
+  // Whether this process writes files and shows progress: rank 0, or the only process.
+  bool is_main_process() const;
+  // Whether Ctrl-C was pressed, on any of the processes.
+  bool stop_requested_anywhere() const;
+  // Makes every process's logs rank 0's.
+  void agree(Logs& logs) const;
+  Pass run_evaluation(data::DataLoader& loader);
 
   nn::UnaryModule& model_;
   optim::Optimizer& optimizer_;
