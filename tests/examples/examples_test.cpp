@@ -73,8 +73,11 @@ TEST_P(SeedExample, MeetsItsSuccessCriteria) {
 #endif
   const Outcome outcome = example.run(settings);
   EXPECT_FALSE(outcome.checks.empty());
-  for (const Check& check : outcome.checks)
-    if (kHoldCriteria) EXPECT_TRUE(check.met) << check.criterion << ": " << check.value;
+  for (const Check& check : outcome.checks) {
+    if (kHoldCriteria) {
+      EXPECT_TRUE(check.met) << check.criterion << ": " << check.value;
+    }
+  }
   for (const FigureFile& figure : outcome.figures)
     EXPECT_TRUE(std::filesystem::is_regular_file(settings.out_dir / figure.file)) << figure.file;
 }
