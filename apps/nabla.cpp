@@ -5,9 +5,12 @@
 //   nabla run all
 //   nabla report out
 //   mpirun -np 2 nabla run fashion-cnn     (data-parallel, when built with MPI)
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -79,6 +82,15 @@ class Processes {
     return stop;
   }
 
+  // Rank 0's `value`, on every process.
+  bool from_rank0(bool value) const {
+#ifdef NABLA_WITH_MPI
+    if (strategy_)
+      return nabla::dist::all_reduce(is_main() && value ? 1.0 : 0.0, nabla::dist::ReduceOp::Max) > 0;
+#endif
+    return value;
+  }
+
   // A data-parallel example failed on this process: the others, which may be waiting for it in
   // a collective, end with it.
   [[noreturn]] void abort() const {
@@ -97,12 +109,49 @@ class Processes {
   std::shared_ptr<nabla::train::DistributedStrategy> strategy_;
 };
 
-// Runs one example into out/<name>/ and writes its results.json and config.json there, also
+// CLI11's range checks print the whole range of a double; these say what is wrong.
+const CLI::Validator kPositive(
+    [](const std::string& text) {
+      double value = 0;
+      return CLI::detail::lexical_cast(text, value) && value > 0 ? std::string{}
+                                                                 : "must be a positive number, not " + text;
+    },
+    "POSITIVE");
+const CLI::Validator kNonNegative(
+    [](const std::string& text) {
+      double value = 0;
+      return CLI::detail::lexical_cast(text, value) && value >= 0 ? std::string{}
+                                                                  : "must be zero or more, not " + text;
+    },
+    "NON-NEGATIVE");
+
+// Creates the output folder `dir` and makes sure a file can be written there, so that an
+// unwritable folder is one error before any training rather than one per example.
+void prepare_output_folder(const std::filesystem::path& dir, const char* command) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  NABLA_CHECK(!error, command, "cannot create the output folder '", dir.string(), "': ", error.message());
+  const std::filesystem::path probe = dir / ".nabla-write-check";
+  const bool writable = static_cast<bool>(std::ofstream(probe));
+  std::filesystem::remove(probe, error);
+  NABLA_CHECK(writable, command, "cannot write to the output folder '", dir.string(), "'");
+}
+
+// Prints each check, met or not; returns whether all were met.
+bool print_checks(const std::vector<nabla::examples::Check>& checks, std::ostream& console) {
+  bool all_met = true;
+  for (const auto& check : checks) {
+    console << (check.met ? "  [met]     " : "  [NOT MET] ") << check.criterion << " (" << check.value
+            << ")\n";
+    all_met = all_met && check.met;
+  }
+  return all_met;
+}
+
+// Runs one example into settings.out_dir and writes its results.json and config.json there, also
 // when it fails (with the error, for the report); returns whether every check was met. In a
 // data-parallel run every process runs it, and only rank 0 writes and prints (to `console`).
-bool run_example(const Example& example, Settings settings, const std::filesystem::path& out,
-                 std::ostream& console) {
-  settings.out_dir = out / example.name;
+bool run_example(const Example& example, const Settings& settings, std::ostream& console) {
   const bool main = settings.is_main_process();
   if (main) std::filesystem::create_directories(settings.out_dir);
   console << "== " << example.name << " (seed " << example.seed << "): " << example.title << '\n';
@@ -118,12 +167,7 @@ bool run_example(const Example& example, Settings settings, const std::filesyste
   }
   const double seconds = elapsed();
   if (main) nabla::examples::write_results(example, settings, outcome, seconds);
-  bool all_met = true;
-  for (const auto& check : outcome.checks) {
-    console << (check.met ? "  [met]     " : "  [NOT MET] ") << check.criterion << " (" << check.value
-            << ")\n";
-    all_met = all_met && check.met;
-  }
+  const bool all_met = print_checks(outcome.checks, console);
   console << "  " << seconds << " s; results in " << (settings.out_dir / "results.json").string() << "\n\n";
   return all_met;
 }
@@ -131,7 +175,14 @@ bool run_example(const Example& example, Settings settings, const std::filesyste
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Piped into a file or another program, the progress lines still appear as they happen
+  // rather than in blocks of a few kilobytes, minutes apart.
+  if (isatty(STDOUT_FILENO) == 0) std::cout << std::unitbuf;
   CLI::App app{"nabla: the seed examples, trained and checked"};
+  // One line, as every other error of the command.
+  app.failure_message([](const CLI::App*, const CLI::Error& error) {
+    return "nabla: " + std::string(error.what()) + " (see nabla --help)\n";
+  });
   app.require_subcommand(1);
 
   app.add_subcommand("list", "list the examples")->callback([] {
@@ -149,10 +200,10 @@ int main(int argc, char** argv) {
   run->add_option("--data-dir", settings.data_dir, "the data sets from scripts/fetch-data.sh (or $NABLA_DATA)");
   run->add_option("--seed", settings.seed, "random seed")->capture_default_str();
   run->add_option("--epochs", settings.epochs, "epochs (or iterations), instead of the example's default")
-      ->check(CLI::PositiveNumber);
-  run->add_option("--batch-size", settings.batch_size, "batch size")->check(CLI::PositiveNumber);
-  run->add_option("--lr", settings.lr, "learning rate")->check(CLI::PositiveNumber);
-  run->add_option("--threads", threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
+      ->check(kPositive);
+  run->add_option("--batch-size", settings.batch_size, "batch size")->check(kPositive);
+  run->add_option("--lr", settings.lr, "learning rate")->check(kPositive);
+  run->add_option("--threads", threads, "threads (default: all cores)")->check(kNonNegative);
   run->add_flag("--full", settings.full, "the long runs, where the default is shortened");
   run->add_flag("--resume", settings.resume,
                 "continue the trainings an interrupted run (Ctrl-C) checkpointed in --out");
@@ -175,17 +226,36 @@ int main(int argc, char** argv) {
       else
         chosen.push_back(&nabla::examples::find_example(name));
     }
+    if (processes.is_main()) {
+      try {
+        prepare_output_folder(out, "nabla run");
+      } catch (const std::exception& error) {
+        if (processes.size() == 1) throw;
+        std::cerr << "nabla: " << error.what() << "; ending every process\n";
+        processes.abort();
+      }
+    }
     int failed = 0, unmet = 0;
     // Ctrl-C stops the training at the next batch; the examples checkpoint every epoch.
     const nabla::train::InterruptHandler ctrl_c;
     for (const Example* e : chosen) {
+      Settings own = settings;
+      own.out_dir = std::filesystem::path(out) / e->name;
+      // Under --resume, the examples that finished before the interruption keep their results.
+      std::optional<std::vector<nabla::examples::Check>> finished;
+      if (settings.resume && processes.is_main()) finished = nabla::examples::finished_checks(*e, own);
+      if (processes.from_rank0(finished.has_value())) {
+        console << "== " << e->name << ": finished before, with the same settings; kept its results\n";
+        if (finished && !print_checks(*finished, console)) ++unmet;
+        console << '\n';
+        continue;
+      }
       // An example with its own training loop runs on rank 0 alone, with every core.
       const bool alone = processes.size() > 1 && !e->data_parallel;
       if (alone && !processes.is_main()) {
         if (processes.wait_for_rank0(false)) return;
         continue;
       }
-      Settings own = settings;
       if (alone) {
         console << "(" << e->name << " has its own training loop: rank 0 runs it alone while the other "
                 << processes.size() - 1 << " process(es) wait)\n";
@@ -194,7 +264,7 @@ int main(int argc, char** argv) {
       }
       bool interrupted = false;
       try {
-        if (!run_example(*e, own, out, console)) ++unmet;
+        if (!run_example(*e, own, console)) ++unmet;
       } catch (const nabla::train::Interrupted& stop) {
         std::string again;
         for (const std::string& name : names) again += name + " ";
@@ -228,19 +298,19 @@ int main(int argc, char** argv) {
   tune->add_option("name", tune_name, "the example (one that reports a validation objective)")->required();
   tune->add_option("--grid", grid, "values to try: 'lr=1e-3,3e-3;hidden=32,64'")->required();
   tune->add_option("--trials", trials, "random search: this many combinations (default: all of them)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   tune->add_option("--out", out, "output folder: the trials go to OUT/<name>/tune/")->capture_default_str();
   tune->add_option("--data-dir", settings.data_dir, "the data sets from scripts/fetch-data.sh (or $NABLA_DATA)");
   tune->add_option("--seed", settings.seed, "random seed (of every trial and of the random search)")
       ->capture_default_str();
   tune->add_option("--epochs", settings.epochs, "epochs of every trial (the grid may vary them)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   tune->callback([&] {
     const Example& example = nabla::examples::find_example(tune_name);
     const auto plan = nabla::examples::search_trials(nabla::examples::parse_grid(grid), trials, settings.seed);
     Settings base = settings;
     base.out_dir = std::filesystem::path(out) / example.name / "tune";
-    std::filesystem::create_directories(base.out_dir);
+    prepare_output_folder(base.out_dir, "nabla tune");
     std::ostringstream quiet;  // the trials' own progress; the summary goes to the terminal
     base.log = &quiet;
     const auto results = nabla::examples::tune(example, base, plan);
@@ -262,12 +332,28 @@ int main(int argc, char** argv) {
     std::cout << "report: " << page.string() << '\n';
   });
 
+  // CLI11 would only say that a subcommand is required when one is misspelt.
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    std::string commands;
+    for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || command->get_name() == argv[1];
+      commands += (commands.empty() ? "" : ", ") + command->get_name();
+    }
+    if (!known) {
+      std::cerr << "nabla: no command '" << argv[1] << "' (there are: " << commands
+                << "; see nabla --help)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const std::exception& e) {
-    std::cerr << "nabla: " << e.what() << '\n';
+    // The command's own errors already start with "nabla run: " and the like.
+    const std::string what = e.what();
+    std::cerr << (what.starts_with("nabla ") ? "" : "nabla: ") << what << '\n';
     return 1;
   }
   return status;

@@ -29,11 +29,13 @@ namespace G = generative;
 
 constexpr int64_t kPixels = 64, kBatch = 64, kShown = 10, kScale = 6;  // grids: pixels 6 times larger
 
-// Adam over `epochs` shuffled passes of the training images; loss(batch, epoch) is the batch's.
-void train(const std::vector<Tensor>& parameters, const Tensor& images, int64_t epochs, uint64_t seed,
-           const std::function<Tensor(const Tensor&, int64_t)>& loss) {
-  data::DataLoader loader(data::TensorDataset(images), {.batch_size = kBatch, .shuffle = true, .seed = seed});
-  train_epochs(parameters, loader, epochs,
+// Adam over `epochs` shuffled passes of the training images (train_epochs, as the training
+// `name`); loss(batch, epoch) is the batch's.
+void train(const Settings& settings, const std::string& name, nn::Module& model, const Tensor& images,
+           int64_t epochs, const std::function<Tensor(const Tensor&, int64_t)>& loss) {
+  data::DataLoader loader(data::TensorDataset(images),
+                          {.batch_size = kBatch, .shuffle = true, .seed = settings.seed});
+  train_epochs(settings, name, model, loader, epochs,
                [&](const data::Example& batch, int64_t epoch) { return loss(batch.input, epoch); });
 }
 
@@ -51,7 +53,7 @@ Denoising denoise(const Settings& settings, const Split& d) {
   const G::NoiseOptions noise{.noise = G::Noise::Gaussian, .sigma = 0.25};
   G::DenoisingAutoEncoder dae({.sizes = {kPixels, 128, 32}, .output_activation = nn::Activation::Sigmoid},
                               noise);
-  train(dae.parameters(), d.train_x, d.epochs, settings.seed,
+  train(settings, "denoising", dae, d.train_x, d.epochs,
         [&](const Tensor& x, int64_t) { return F::mse_loss(dae(x), x); });
   NoGradGuard no_grad;
   dae.eval();
@@ -78,7 +80,7 @@ struct Reduction {
 // The 2-D code's k-NN accuracy on the test set, and the test codes coloured by digit.
 Reduction reduce_to_2d(const Settings& settings, const Split& d) {
   G::AutoEncoder ae({.sizes = {kPixels, 128, 32, 2}, .output_activation = nn::Activation::Sigmoid});
-  train(ae.parameters(), d.train_x, d.epochs, settings.seed,
+  train(settings, "autoencoder", ae, d.train_x, d.epochs,
         [&](const Tensor& x, int64_t) { return F::mse_loss(ae(x), x); });
   NoGradGuard no_grad;
   const Tensor train_codes = ae.encode(d.train_x), test_codes = ae.encode(d.test_x);
@@ -102,7 +104,7 @@ struct Density {
 Density fit_vae(const Settings& settings, const Split& d) {
   G::VAE vae({.encoder = {.sizes = {kPixels, 128, 8}}, .decoder = {.sizes = {8, 128, kPixels}}});
   const G::KLWarmup warmup({.beta = 1, .steps = 20});
-  train(vae.parameters(), d.train_x, d.epochs, settings.seed,
+  train(settings, "vae", vae, d.train_x, d.epochs,
         [&](const Tensor& x, int64_t epoch) { return vae.loss(x, {.beta = warmup.beta(epoch)}).loss; });
   NoGradGuard no_grad;
   // The ELBO's estimate averaged over 10 draws of the codes.
@@ -118,7 +120,8 @@ Density fit_vae(const Settings& settings, const Split& d) {
 
 Outcome run(const Settings& settings) {
   std::ostream& log = log_of(settings);
-  const data::Example digits = data::load_digits((settings.data_dir / "digits.csv.gz").string());
+  const data::Example digits =
+      data::load_digits(settings.data_file("autoencoder-digits", "digits.csv.gz").string());
   const Tensor images = digits.input.reshape({digits.input.size(0), kPixels});
   const auto parts =
       data::random_split(data::TensorDataset(images, digits.target), {0.8, 0.2}, settings.seed);

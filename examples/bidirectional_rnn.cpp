@@ -57,8 +57,9 @@ struct Result {
 
 // Trains a recurrent layer (nn::GRU or nn::LSTM, batch_first) with a read-out of its outputs.
 template <class Layer>
-Result train(const std::string& name, Layer& rnn, int64_t features, const Settings& settings,
-             const Batch& validation, int64_t iterations, int64_t batch, double lr) {
+Result train(const std::string& name, const std::string& file, Layer& rnn, int64_t features,
+             const Settings& settings, const Batch& validation, int64_t iterations, int64_t batch,
+             double lr) {
   nn::Linear readout({.in_features = features, .out_features = 1});
   std::vector<Tensor> parameters = rnn.parameters();
   for (const Tensor& p : readout.parameters()) parameters.push_back(p);
@@ -79,6 +80,7 @@ Result train(const std::string& name, Layer& rnn, int64_t features, const Settin
       r.validation.push_back(mse.item<double>());
     }
   }
+  save_model(settings, file, {{"rnn", rnn.state_dict()}, {"readout", readout.state_dict()}});
   NoGradGuard no_grad;
   r.final_mse = r.validation.back();
   r.estimate = estimate(validation.noisy.narrow(0, 0, 1)).flatten();
@@ -101,14 +103,16 @@ Outcome run(const Settings& settings) {
 
   manual_seed(settings.seed);
   nn::GRU causal_gru(layer_options<nn::GRUOptions>(false));
-  const Result causal = train("causal GRU", causal_gru, kHidden, settings, validation, iterations, batch, lr);
+  const Result causal =
+      train("causal GRU", "causal_gru", causal_gru, kHidden, settings, validation, iterations, batch, lr);
   manual_seed(settings.seed);
   nn::GRU bi_gru(layer_options<nn::GRUOptions>(true));
-  const Result gru = train("bidirectional GRU", bi_gru, kHidden, settings, validation, iterations, batch, lr);
+  const Result gru = train("bidirectional GRU", "bidirectional_gru", bi_gru, kHidden, settings, validation,
+                           iterations, batch, lr);
   manual_seed(settings.seed);
   nn::LSTM bi_lstm(layer_options<nn::LSTMOptions>(true));
-  const Result lstm =
-      train("bidirectional LSTM", bi_lstm, kHidden, settings, validation, iterations, batch, lr);
+  const Result lstm = train("bidirectional LSTM", "bidirectional_lstm", bi_lstm, kHidden, settings,
+                            validation, iterations, batch, lr);
 
   const Tensor t = arange(kLength);
   plot::Axes curves{
@@ -117,6 +121,7 @@ Outcome run(const Settings& settings) {
       .ylabel = "MSE",
       .yrange = plot::Range{0.005, 0.3},
       .logy = true,
+      .legend = plot::Legend::BottomRight,  // under the curves, clear of the noisy input's line
       .series = {plot::HLine{.y = noise_mse, .label = "the noisy input"},
                  plot::Line{.x = causal.iterations, .y = causal.validation, .label = "causal GRU"},
                  plot::Line{.x = gru.iterations, .y = gru.validation, .label = "bidirectional GRU"},

@@ -74,9 +74,7 @@ FigureFile draw(const Settings& settings, const Result& linear, const Result& ml
 
 Outcome run(const Settings& settings) {
   std::ostream& log = log_of(settings);
-  const std::filesystem::path file = settings.data_dir / "boston_house_prices.csv";
-  NABLA_CHECK(std::filesystem::exists(file), "boston-housing", file.string(),
-              " is missing: run scripts/fetch-data.sh, which extracts it from Debian's python3-sklearn");
+  const std::filesystem::path file = settings.data_file("boston-housing", "boston_house_prices.csv");
   const data::Table table = data::read_csv(file.string(), {.skip_rows = 1});  // line 1 is "506,13"
   const Tensor x = table.drop({"MEDV", "B"}).values().to(kFloat32);
   const Tensor y = table.select({"MEDV"}).values().to(kFloat32);

@@ -67,6 +67,7 @@ Outcome run(const Settings& settings) {
       << " parameters; " << iterations << " iterations of " << batch << " random points\n";
   double loss = 0;
   for (int64_t i = 1; i <= iterations; ++i) {
+    train::check_interrupt("cvae-step");
     const Tensor rows = random_batch(kPoints, batch);
     optimizer.zero_grad();
     const G::ELBO terms =
@@ -77,6 +78,7 @@ Outcome run(const Settings& settings) {
     if (i % 1000 == 0) log << "  iteration " << i << ": -ELBO " << loss << '\n';
   }
 
+  save_model(settings, "cvae", cvae);
   NoGradGuard no_grad;
   cvae.eval();
   const Tensor left = lt(grid, -kPlateau), right = gt(grid, kPlateau);

@@ -39,6 +39,24 @@ double Settings::param(const std::string& name, double fallback) const {
   return it == params.end() ? fallback : it->second;
 }
 
+std::filesystem::path Settings::data_file(const std::string& example, const std::string& file) const {
+  // The Debian package of each file, in the folder it installs the file to.
+  static const std::map<std::string, std::pair<std::string, std::string>> sources{
+      {"boston_house_prices.csv", {"python3-sklearn", "sklearn/datasets/data"}},
+      {"digits.csv.gz", {"python3-sklearn", "sklearn/datasets/data"}},
+      {"sunspots.csv", {"python3-statsmodels", "statsmodels/datasets/sunspots"}},
+  };
+  const std::filesystem::path path = data_dir / file;
+  if (std::filesystem::exists(path)) return path;
+  const auto source = sources.find(file);
+  NABLA_CHECK(source != sources.end(), example.c_str(), path.string(), " is missing");
+  const auto& [package, folder] = source->second;
+  detail::fail(example.c_str(), path.string(),
+               " is missing: run scripts/fetch-data.sh, which extracts it from ", package,
+               " without installing that, or apt-get install ", package,
+               " and pass --data-dir /usr/lib/python3/dist-packages/", folder);
+}
+
 train::TrainerOptions Settings::checkpointed(const std::string& name) const {
   return {.checkpoint = out_dir / (name + ".ckpt"), .resume = resume, .distributed = distributed};
 }
@@ -53,6 +71,17 @@ FigureFile save_figure(const Settings& settings, const std::string& file, const 
 
 void save_model(const Settings& settings, const std::string& name, const nn::Module& model) {
   if (settings.is_main_process()) io::save_model(model, settings.out_dir / (name + ".safetensors"));
+}
+
+void save_model(const Settings& settings, const std::string& name,
+                const std::vector<std::pair<std::string, nn::StateDict>>& parts) {
+  if (!settings.is_main_process()) return;
+  nn::StateDict state;
+  for (const auto& [prefix, part] : parts)
+    for (const auto& [key, tensor] : part)
+      state.emplace_back(prefix.empty() ? key : prefix + "." + key, tensor);
+  // As io::save_model marks a module's state: names and layouts are PyTorch's.
+  io::save_safetensors(state, settings.out_dir / (name + ".safetensors"), {{"format", "pt"}});
 }
 
 }  // namespace nabla::examples

@@ -43,6 +43,9 @@ struct Settings {
 
   // params[name] when set, else the example's default.
   double param(const std::string& name, double fallback) const;
+  // data_dir / file, one of the real data sets scripts/fetch-data.sh extracts; throws
+  // nabla::Error naming `example` and the Debian package the file comes from when it is missing.
+  std::filesystem::path data_file(const std::string& example, const std::string& file) const;
   // The Trainer options that checkpoint the training called `name` after every epoch into
   // out_dir and, under --resume, continue it from there:
   //   train::TrainerOptions options = settings.checkpointed("lstm");
@@ -119,5 +122,10 @@ FigureFile save_figure(const Settings& settings, const std::string& file, const 
 // PyTorch's parameter names, so torch's safetensors.torch.load_file reads it into the same
 // architecture.
 void save_model(const Settings& settings, const std::string& name, const nn::Module& model);
+// Trained parts in one file, each state under its prefix (none when empty): what PyTorch's
+// state_dict() gives for a module holding them as attributes of those names.
+//   save_model(settings, "gru", {{"rnn", gru.state_dict()}, {"readout", readout.state_dict()}});
+void save_model(const Settings& settings, const std::string& name,
+                const std::vector<std::pair<std::string, nn::StateDict>>& parts);
 
 }  // namespace nabla::examples

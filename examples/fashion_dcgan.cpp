@@ -12,11 +12,13 @@
 // and the losses per step.
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <ostream>
 #include <vector>
 
 #include "examples/example.h"
 #include "examples/images.h"
+#include "examples/loop_checkpoint.h"
 #include "nabla/nabla.h"
 
 namespace nabla::examples {
@@ -57,11 +59,16 @@ Outcome run(const Settings& settings) {
       << " parameters; " << steps << " steps of " << kBatch << " images\n";
   data::DataLoader loader(train,
                           {.batch_size = kBatch, .shuffle = true, .drop_last = true, .seed = settings.seed});
-  std::vector<double> step_axis, d_loss, g_loss, real_score, fake_score;
-  while (static_cast<int64_t>(d_loss.size()) < steps)
+  std::vector<double> d_loss, g_loss, real_score, fake_score;
+  // Checkpointed at the end of every pass over the images and at the last step.
+  LoopCheckpoint checkpoint(
+      settings, "dcgan", {.model = &gan, .optimizer = &d_opt, .extra = {{"g_optimizer", &g_opt}}}, loader,
+      {{"d_loss", &d_loss}, {"g_loss", &g_loss}, {"real_score", &real_score}, {"fake_score", &fake_score}});
+  checkpoint.resume();
+  while (static_cast<int64_t>(d_loss.size()) < steps) {
     for (const data::Example& batch : loader) {
+      checkpoint.check_interrupt();
       const G::GANStep s = G::train_step(gan, d_opt, g_opt, batch.input * 2 - 1, {.real_label = kRealLabel});
-      step_axis.push_back(static_cast<double>(d_loss.size() + 1));
       d_loss.push_back(s.discriminator_loss);
       g_loss.push_back(s.generator_loss);
       real_score.push_back(s.real_score);
@@ -71,6 +78,11 @@ Outcome run(const Settings& settings) {
             << s.generator_loss << ", D(x) " << s.real_score << ", D(G(z)) " << s.fake_score << '\n';
       if (static_cast<int64_t>(d_loss.size()) == steps) break;
     }
+    checkpoint.save(loader.epoch());
+  }
+  save_model(settings, "dcgan", gan);
+  std::vector<double> step_axis(d_loss.size());
+  std::iota(step_axis.begin(), step_axis.end(), 1.0);
   const auto tail_mean = [](const std::vector<double>& v) {
     const size_t n = std::min<size_t>(v.size(), kWindow);
     double total = 0;

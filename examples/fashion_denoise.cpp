@@ -28,9 +28,11 @@ constexpr double kSigma = 0.3;
 
 using Reconstruct = std::function<Tensor(const Tensor&)>;
 
-// Trains `model` so that reconstruct(images) gives back the clean images of the loader's batches.
-void fit(nn::Module& model, const Reconstruct& reconstruct, data::DataLoader& loader, int64_t epochs) {
-  train_epochs(model.parameters(), loader, epochs,
+// Trains `model` (as the training `name`) so that reconstruct(images) gives back the clean
+// images of the loader's batches.
+void fit(const Settings& settings, const std::string& name, nn::Module& model, const Reconstruct& reconstruct,
+         data::DataLoader& loader, int64_t epochs) {
+  train_epochs(settings, name, model, loader, epochs,
                [&](const data::Example& b, int64_t) { return F::mse_loss(reconstruct(b.input), b.input); });
   model.eval();
 }
@@ -64,9 +66,9 @@ Outcome run(const Settings& settings) {
                                                .output_activation = nn::Activation::Sigmoid};
   G::DenoisingAutoEncoder conv(G::conv_encoder(conv_options), G::conv_decoder(conv_options), noise);
   G::ConvAutoEncoder coder({.channels = {16, 32}, .code = 2, .output_activation = nn::Activation::Sigmoid});
-  fit(dense, by_dense, loader, epochs);
-  fit(conv, as_is(conv), loader, epochs);
-  fit(coder, as_is(coder), loader, epochs);
+  fit(settings, "dense", dense, by_dense, loader, epochs);
+  fit(settings, "conv", conv, as_is(conv), loader, epochs);
+  fit(settings, "coder", coder, as_is(coder), loader, epochs);
 
   NoGradGuard no_grad;
   const Tensor noisy = G::corrupt(test.input, noise);

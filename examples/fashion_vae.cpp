@@ -49,11 +49,11 @@ Outcome run(const Settings& settings) {
 
   G::VAE vae(
       {.encoder = {.sizes = {kPixels, kHidden, kLatent}}, .decoder = {.sizes = {kLatent, kHidden, kPixels}}});
-  train_epochs(vae.parameters(), loader, epochs,
+  train_epochs(settings, "vae", vae, loader, epochs,
                [&](const data::Example& b, int64_t) { return vae.loss(flat(b.input)).loss; });
   G::ConditionalVAE cvae(G::GaussianNetwork({.sizes = {kPixels + kClasses, kHidden, kLatent}}),
                          G::Decoder({.sizes = {kLatent + kClasses, kHidden, kPixels}}), nullptr);
-  train_epochs(cvae.parameters(), loader, epochs, [&](const data::Example& b, int64_t) {
+  train_epochs(settings, "cvae", cvae, loader, epochs, [&](const data::Example& b, int64_t) {
     return cvae.loss(flat(b.input), one_hot_of(b.target)).loss;
   });
 

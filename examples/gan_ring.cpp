@@ -70,12 +70,14 @@ Outcome run(const Settings& settings) {
       << " parameters; " << steps << " steps of " << batch << " points\n";
   G::GANStep last;
   for (int64_t i = 1; i <= steps; ++i) {
+    train::check_interrupt("gan-ring");
     last = G::train_step(gan, d_opt, g_opt, real_batch(modes, batch), {.real_label = 0.9});
     if (i % 1000 == 0)
       log << "  step " << i << ": D loss " << last.discriminator_loss << ", G loss " << last.generator_loss
           << ", D(x) " << last.real_score << ", D(G(z)) " << last.fake_score << '\n';
   }
 
+  save_model(settings, "gan", gan);
   NoGradGuard no_grad;
   const Tensor generated = gan.sample(kSamples);
   const Coverage c = coverage(generated, modes);

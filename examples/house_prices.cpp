@@ -26,7 +26,12 @@ struct Fit {
 // J per epoch for each λ (log scale: without regularisation it falls towards 0), and the
 // fitted prices against the true ones.
 FigureFile draw(const Settings& settings, const std::vector<Fit>& fits, const Tensor& prices) {
-  plot::Axes losses{.title = "gradient descent on J", .xlabel = "epoch", .ylabel = "J", .logy = true};
+  // The legend bottom left, below the curves' plateaus and left of the unregularised descent.
+  plot::Axes losses{.title = "gradient descent on J",
+                    .xlabel = "epoch",
+                    .ylabel = "J",
+                    .logy = true,
+                    .legend = plot::Legend::BottomLeft};
   plot::Axes fitted = plot::predicted_vs_true(prices, fits[0].fitted, "fitted prices (M)", "lambda 0");
   for (const Fit& fit : fits) {
     std::ostringstream label;
@@ -61,12 +66,16 @@ Outcome run(const Settings& settings) {
     optim::SGD optimizer(optim::split_decay(model.named_parameters(), lambda), {.lr = lr});
     std::vector<double> losses;
     for (int64_t epoch = 0; epoch < epochs; ++epoch) {
+      train::check_interrupt("house-prices");
       optimizer.zero_grad();
       const Tensor j = 0.5 * nn::functional::mse_loss(model(z), y);  // 1/(2m) Σ (f − y)²
       j.backward();
       optimizer.step();
       losses.push_back(j.item<double>());
     }
+    std::ostringstream file;
+    file << "linear_lambda_" << lambda;
+    save_model(settings, file.str(), model);
     NoGradGuard no_grad;
     const Tensor fitted = model(z);
     const double rmse = std::sqrt(nn::functional::mse_loss(fitted, y).item<double>());

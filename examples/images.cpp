@@ -3,19 +3,26 @@
 #include <algorithm>
 #include <cmath>
 
+#include "examples/loop_checkpoint.h"
 #include "nabla/nabla.h"
 
 namespace nabla::examples {
 
-void train_epochs(const std::vector<Tensor>& parameters, data::DataLoader& loader, int64_t epochs,
+void train_epochs(const Settings& settings, const std::string& name, nn::Module& model,
+                  data::DataLoader& loader, int64_t epochs,
                   const std::function<Tensor(const data::Example&, int64_t)>& loss) {
-  optim::Adam optimizer(parameters, {.lr = 1e-3});
-  for (int64_t epoch = 0; epoch < epochs; ++epoch)
+  optim::Adam optimizer(model.parameters(), {.lr = 1e-3});
+  LoopCheckpoint checkpoint(settings, name, {.model = &model, .optimizer = &optimizer}, loader);
+  for (int64_t epoch = checkpoint.resume(); epoch < epochs; ++epoch) {
     for (const data::Example& batch : loader) {
+      checkpoint.check_interrupt();
       optimizer.zero_grad();
       loss(batch, epoch).backward();
       optimizer.step();
     }
+    checkpoint.save(epoch + 1);
+  }
+  save_model(settings, name, model);
 }
 
 double psnr(const Tensor& image, const Tensor& clean) {

@@ -13,8 +13,12 @@
 
 namespace nabla::examples {
 
-// `epochs` passes of Adam (lr 1e-3) over the loader's batches; loss(batch, epoch) is the batch's.
-void train_epochs(const std::vector<Tensor>& parameters, data::DataLoader& loader, int64_t epochs,
+// `epochs` passes of Adam (lr 1e-3) on the model's parameters over the loader's batches;
+// loss(batch, epoch) is the batch's. Ctrl-C stops it at the next batch; it checkpoints every
+// epoch as the training `name` (LoopCheckpoint), and --resume continues it from there. The
+// trained model goes to out_dir/<name>.safetensors.
+void train_epochs(const Settings& settings, const std::string& name, nn::Module& model,
+                  data::DataLoader& loader, int64_t epochs,
                   const std::function<Tensor(const data::Example&, int64_t)>& loss);
 
 // Peak signal-to-noise ratio in dB of `image` against `clean`, both with values in [0, 1].

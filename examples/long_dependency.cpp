@@ -75,6 +75,7 @@ Result train(const Model& m, const Settings& settings, const Batch& validation, 
       r.best = std::min(r.best, mse);
     }
   }
+  save_model(settings, m.key, model);
   log << "  " << m.name << " (" << model.num_parameters() << " parameters): validation MSE "
       << r.validation.back() << ", best " << r.best << '\n';
   return r;

@@ -85,6 +85,10 @@ Outcome run(const Settings& settings) {
   log << "(d) RNN(1, 3) over X [2, 9, 1]: output " << states.shape() << ", " << rnn.num_parameters()
       << " parameters (Keras's SimpleRNN(3): 15)\n";
 
+  save_model(settings, "network_2_2_1", network);
+  save_model(settings, "lstm", {{"lstm", lstm.state_dict()}, {"readout", readout.state_dict()}});
+  save_model(settings, "rnn", rnn);
+
   const bool shapes = same_shape(h, {B, L, hc_size}) && same_shape(h_n, {1, B, hc_size}) &&
                       same_shape(c_n, {1, B, hc_size}) && same_shape(y, {B, L, 1});
   outcome.metrics = {{"neuron", neuron},

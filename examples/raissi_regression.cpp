@@ -98,6 +98,8 @@ Outcome run(const Settings& settings) {
     return F::gaussian_nll_loss(mu, y, exp(log_var).expand_as(mu));
   });
 
+  save_model(settings, "mse_mlp", mse_model);
+  save_model(settings, "nll_mlp", {{"mlp", nll_model.state_dict()}, {"", {{"log_var", log_var}}}});
   NoGradGuard no_grad;
   const Tensor prediction = mse_model(d.grid);
   const double grid_rmse = data::rmse(prediction, d.f),

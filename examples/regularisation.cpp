@@ -68,6 +68,7 @@ Result train_variant(const Variant& v, const Settings& settings, const Split& tr
     r.val_loss.push_back(F::mse_loss(model(validation.x), validation.y).item<double>());
     r.best_validation = std::min(r.best_validation, r.val_loss.back());
   }
+  save_model(settings, v.key, model);
   NoGradGuard no_grad;
   r.fit = model(grid).flatten();
   log_of(settings) << "  " << v.name << ": training loss " << r.loss.back() << ", validation loss "

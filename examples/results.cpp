@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <ctime>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -82,6 +83,23 @@ void write_results(const Example& example, const Settings& settings, const Outco
     config["resolved"][name] =
         value == std::round(value) && std::abs(value) < 0x1p53 ? json(static_cast<int64_t>(value)) : json(value);
   write_json(settings.out_dir / "config.json", config);
+}
+
+std::optional<std::vector<Check>> finished_checks(const Example& example, const Settings& settings) {
+  std::ifstream in(settings.out_dir / "results.json");
+  const json r = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!r.is_object() || r.value("example", "") != example.name || r.contains("error") ||
+      r.value("settings", json()) != settings_json(settings) || !r.contains("checks"))
+    return std::nullopt;
+  try {
+    std::vector<Check> checks;
+    for (const json& c : r.at("checks"))
+      checks.push_back(
+          {c.at("criterion").get<std::string>(), c.at("value").get<double>(), c.at("met").get<bool>()});
+    return checks;
+  } catch (const json::exception&) {
+    return std::nullopt;  // written by something else: run the example again
+  }
 }
 
 }  // namespace nabla::examples

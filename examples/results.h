@@ -9,7 +9,9 @@
 //   config.json   how to repeat it: "example", "command" (the `nabla run` line), "settings",
 //                 "threads", and "resolved": the values the run used (Outcome::config)
 // Both are written atomically.
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "examples/example.h"
 
@@ -17,5 +19,10 @@ namespace nabla::examples {
 
 void write_results(const Example& example, const Settings& settings, const Outcome& outcome, double seconds,
                    const std::string& error = "");
+
+// The checks of an earlier run of `example` into settings.out_dir that finished with the same
+// settings, which `nabla run --resume` keeps rather than running it again; nullopt when there
+// is none (no results.json, another example's or settings, an error, or a file unreadable).
+std::optional<std::vector<Check>> finished_checks(const Example& example, const Settings& settings);
 
 }  // namespace nabla::examples

@@ -24,6 +24,7 @@ Outcome run(const Settings& settings) {
   optim::SGD optimizer(model.parameters(), {.lr = lr});
   train::History history;
   for (int64_t epoch = 0; epoch < epochs; ++epoch) {
+    train::check_interrupt("seed-network");
     optimizer.zero_grad();
     const Tensor loss = nn::functional::mse_loss(model(x), y);
     loss.backward();
@@ -32,6 +33,7 @@ Outcome run(const Settings& settings) {
     if (epoch % 500 == 0 || epoch + 1 == epochs)
       log << "  epoch " << epoch << "  loss " << history["loss"].back() << '\n';
   }
+  save_model(settings, "mlp", model);
   const double first = history["loss"].front(), last = history["loss"].back();
   const FigureFile figure =
       save_figure(settings, "loss.png", "the MSE of full-batch SGD per epoch",

@@ -54,9 +54,7 @@ void train_network(const std::string& name, ts::RecurrentRegressor& model, const
 
 Outcome run(const Settings& settings) {
   std::ostream& log = log_of(settings);
-  const std::filesystem::path file = settings.data_dir / "sunspots.csv";
-  NABLA_CHECK(std::filesystem::exists(file), "sunspots", file.string(),
-              " is missing: run scripts/fetch-data.sh, which extracts it from Debian's python3-statsmodels");
+  const std::filesystem::path file = settings.data_file("sunspots", "sunspots.csv");
   const Tensor spots = ts::load_series(file, {.column = "SUNACTIVITY"});
   const std::vector<double> years = ts::load_series(file, {.column = "YEAR"}).to_vector<double>();
 

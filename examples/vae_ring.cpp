@@ -58,6 +58,7 @@ Outcome run(const Settings& settings) {
       << " parameters; " << iterations << " iterations of " << batch << " random points\n";
   double loss = 0;
   for (int64_t i = 1; i <= iterations; ++i) {
+    train::check_interrupt("vae-ring");
     optimizer.zero_grad();
     const G::ELBO terms =
         vae.loss(index_select(y, 0, random_batch(kPoints, batch)), {.reduction = nn::Reduction::Sum});
@@ -69,6 +70,7 @@ Outcome run(const Settings& settings) {
           << terms.kl.item() << ")\n";
   }
 
+  save_model(settings, "vae", vae);
   NoGradGuard no_grad;
   vae.eval();
   const Tensor generated = vae.sample(kPoints);

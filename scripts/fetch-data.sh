@@ -4,7 +4,7 @@
 # in all of SciPy): `apt-get download` fetches each .deb, and only the CSV files are kept.
 #   data/boston_house_prices.csv  (python3-sklearn; the real-estate regression)
 #   data/digits.csv.gz            (python3-sklearn; 8x8 digits)
-#   data/sunspots.csv, co2.csv, nile.csv  (python3-statsmodels; time series)
+#   data/sunspots.csv             (python3-statsmodels; yearly sunspot numbers)
 # Files already there are kept, so a second run does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ mkdir -p "$dest"
 
 declare -A files=(
   [python3-sklearn]="sklearn/datasets/data/boston_house_prices.csv sklearn/datasets/data/digits.csv.gz"
-  [python3-statsmodels]="statsmodels/datasets/sunspots/sunspots.csv statsmodels/datasets/co2/co2.csv statsmodels/datasets/nile/nile.csv"
+  [python3-statsmodels]="statsmodels/datasets/sunspots/sunspots.csv"
 )
 
 work=$(mktemp -d)

@@ -47,7 +47,7 @@ run_dist_tests build/nabla_dist_tests
 # build type so that no -DNDEBUG hides assertions. Benchmarks are not tests, so they are left out.
 cmake -S . -B build-asan -G Ninja -DNABLA_SANITIZE=ON -DNABLA_BUILD_BENCH=OFF \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
-cmake --build build-asan -j"$(nproc)" --target nabla_tests  # the command and benchmarks are not tests
+cmake --build build-asan -j"$(nproc)" --target nabla_tests  # with the command, which tests/apps run
 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan/nabla_tests
 if [ -x build/nabla_dist_tests ]; then
   cmake --build build-asan -j"$(nproc)" --target nabla_dist_tests

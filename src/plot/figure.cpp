@@ -83,8 +83,9 @@ class PanelWriter {
     if (!axes_.ylabel.empty()) out_ << "set ylabel " << quoted(axes_.ylabel) << '\n';
     write_range("x", axes_.xrange);
     write_range("y", axes_.yrange);
-    if (axes_.logx) out_ << "set logscale x\n";
-    if (axes_.logy) out_ << "set logscale y\n";
+    // %g: gnuplot's default format labels some log axes 0.000010 rather than 1e-05.
+    if (axes_.logx) out_ << "set logscale x\nset format x '%g'\n";
+    if (axes_.logy) out_ << "set logscale y\nset format y '%g'\n";
     if (axes_.equal_aspect) out_ << "set size ratio -1\n";
     out_ << key_position(axes_.legend) << '\n';
     bool data = false;  // gnuplot cannot draw a panel of reference lines alone

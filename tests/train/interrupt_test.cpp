@@ -11,6 +11,7 @@
 
 #include "nabla/nabla.h"
 #include "tests/temp_dir.h"
+#include "tests/train/dropout_mlp.h"
 
 namespace nabla::train {
 namespace {
@@ -85,15 +86,8 @@ struct Trained {
 // `epochs` epochs through a checkpointing Trainer.
 Trained train_mlp(const std::filesystem::path& checkpoint, bool resume, std::shared_ptr<Callback> extra = nullptr,
               uint64_t init_seed = 0) {
-  manual_seed(7);
-  const Tensor x = randn({48, 3}), y = randn({48, 1});
-  data::DataLoader loader(data::TensorDataset(x, y), {.batch_size = 8, .shuffle = true, .seed = 11});
-  manual_seed(init_seed);
-  nn::Sequential model;
-  model.push_back(nn::Linear({.in_features = 3, .out_features = 16}));
-  model.push_back(nn::ReLU());
-  model.push_back(nn::Dropout({.p = 0.3}));
-  model.push_back(nn::Linear({.in_features = 16, .out_features = 1}));
+  data::DataLoader loader(testing::regression_samples(), {.batch_size = 8, .shuffle = true, .seed = 11});
+  nn::Sequential model = testing::dropout_mlp(init_seed);
   optim::Adam optimizer(model.parameters(), {.lr = 1e-2});
   const auto mse = [](const Tensor& out, const Tensor& target) { return F::mse_loss(out, target); };
   TrainerOptions options{.epochs = 5, .progress_bar = false, .checkpoint = checkpoint, .resume = resume};
