@@ -160,6 +160,20 @@ void write_figures(std::ostream& os, const std::filesystem::path& folder, const 
   }
 }
 
+// The trained models the run saved next to its results, by name.
+void write_models(std::ostream& os, const std::filesystem::path& folder) {
+  std::vector<std::string> models;
+  for (const auto& item : std::filesystem::directory_iterator(folder))
+    if (item.path().extension() == ".safetensors") models.push_back(item.path().filename().string());
+  if (models.empty()) return;
+  std::sort(models.begin(), models.end());
+  os << "<h3>Trained models</h3>\n<p>In the example's folder, with PyTorch's parameter names "
+     << "(<code>safetensors.torch.load_file</code> reads them):";
+  for (size_t i = 0; i < models.size(); ++i)
+    os << (i == 0 ? " " : ", ") << "<code>" << escape(models[i]) << "</code>";
+  os << "</p>\n";
+}
+
 void write_checks(std::ostream& os, const json& checks) {
   if (checks.empty()) return;
   os << "<h3>Checks</h3>\n<table><tr><th>criterion</th><th>value</th><th>met</th></tr>\n";
@@ -194,6 +208,7 @@ void write_section(std::ostream& os, const Entry& e, const std::filesystem::path
   if (!metrics.empty()) os << "<h3>Metrics</h3>\n";
   write_values(os, metrics, "metric");
   write_figures(os, folder, r);
+  write_models(os, folder);
   os << "<h3>Settings</h3>\n<p>" << escape(settings_text(r.value("settings", json::object()))) << "; ran in "
      << number(e.seconds, 3) << " s";
   if (r.contains("finished")) os << ", finished " << escape(r.value("finished", ""));

@@ -29,6 +29,8 @@ void write_two_runs(const TempDir& out) {
   io::save_image_grid(out / "alpha" / "grid.png", zeros({1, 2, 2}));
   testing::write_bytes(out / "alpha" / "f.png", "f");            // base64 "Zg=="
   testing::write_bytes(out / "alpha" / "foobar.png", "foobar");  // base64 "Zm9vYmFy"
+  testing::write_bytes(out / "alpha" / "mlp.safetensors", "");
+  testing::write_bytes(out / "alpha" / "cnn.safetensors", "");
   testing::write_bytes(out / "alpha" / "results.json", R"json({
     "example": "alpha", "seed": "003 (Robert)", "title": "the first", "seconds": 1.5, "shortened": false,
     "settings": {"seed": 7, "full": false, "epochs": 20},
@@ -54,11 +56,12 @@ TEST(Report, GathersEveryExampleIntoOneSelfContainedPage) {
   const std::string html = read_bytes(path);
   EXPECT_TRUE(contains(html, "<!DOCTYPE html>"));
   EXPECT_TRUE(contains(html, "2 example(s): 1 met every check, 1 missed one, 0 failed"));
-  for (const char* part : {"alpha", "beta", "003 (Robert)", "000 (Raissi)", "the first", "the second",
-                           "rollout error &lt; 0.1", "loss falls", "1 not met", "all met", "0.125",
-                           "RMSE &lt; 0.2 &amp; beats &lt;linear&gt;",  // escaped
-                           "seed 7, epochs 20", "ran in 1.5 s", "nabla run alpha --seed 7", "lr", "the inputs",
-                           "missing figure: gone.png"})
+  for (const char* part :
+       {"alpha", "beta", "003 (Robert)", "000 (Raissi)", "the first", "the second", "rollout error &lt; 0.1",
+        "loss falls", "1 not met", "all met", "0.125",
+        "RMSE &lt; 0.2 &amp; beats &lt;linear&gt;",  // escaped
+        "seed 7, epochs 20", "ran in 1.5 s", "nabla run alpha --seed 7", "lr", "the inputs",
+        "missing figure: gone.png", "<code>cnn.safetensors</code>, <code>mlp.safetensors</code>"})
     EXPECT_TRUE(contains(html, part)) << part;
   EXPECT_FALSE(contains(html, "no-results"));
   // The figures are inside the page, as data: URIs of the files' bytes.
