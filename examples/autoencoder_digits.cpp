@@ -35,7 +35,7 @@ void train(const Settings& settings, const std::string& name, nn::Module& model,
            int64_t epochs, const std::function<Tensor(const Tensor&, int64_t)>& loss) {
   data::DataLoader loader(data::TensorDataset(images),
                           {.batch_size = kBatch, .shuffle = true, .seed = settings.seed});
-  train_epochs(settings, name, model, loader, epochs,
+  train_epochs(settings, name, model, loader, epochs, /*progress_bar=*/false,
                [&](const data::Example& batch, int64_t epoch) { return loss(batch.input, epoch); });
 }
 

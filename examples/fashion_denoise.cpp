@@ -32,7 +32,7 @@ using Reconstruct = std::function<Tensor(const Tensor&)>;
 // images of the loader's batches.
 void fit(const Settings& settings, const std::string& name, nn::Module& model, const Reconstruct& reconstruct,
          data::DataLoader& loader, int64_t epochs) {
-  train_epochs(settings, name, model, loader, epochs,
+  train_epochs(settings, name, model, loader, epochs, /*progress_bar=*/true,
                [&](const data::Example& b, int64_t) { return F::mse_loss(reconstruct(b.input), b.input); });
   model.eval();
 }

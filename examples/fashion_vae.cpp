@@ -49,13 +49,13 @@ Outcome run(const Settings& settings) {
 
   G::VAE vae(
       {.encoder = {.sizes = {kPixels, kHidden, kLatent}}, .decoder = {.sizes = {kLatent, kHidden, kPixels}}});
-  train_epochs(settings, "vae", vae, loader, epochs,
+  train_epochs(settings, "vae", vae, loader, epochs, /*progress_bar=*/true,
                [&](const data::Example& b, int64_t) { return vae.loss(flat(b.input)).loss; });
   G::ConditionalVAE cvae(G::GaussianNetwork({.sizes = {kPixels + kClasses, kHidden, kLatent}}),
                          G::Decoder({.sizes = {kLatent + kClasses, kHidden, kPixels}}), nullptr);
-  train_epochs(settings, "cvae", cvae, loader, epochs, [&](const data::Example& b, int64_t) {
-    return cvae.loss(flat(b.input), one_hot_of(b.target)).loss;
-  });
+  train_epochs(
+      settings, "cvae", cvae, loader, epochs, /*progress_bar=*/true,
+      [&](const data::Example& b, int64_t) { return cvae.loss(flat(b.input), one_hot_of(b.target)).loss; });
 
   NoGradGuard no_grad;
   const double vae_elbo = vae.loss(test_x).loss.item(), cvae_elbo = cvae.loss(test_x, test_c).loss.item();

@@ -1,7 +1,9 @@
 #include "examples/images.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <ostream>
 
 #include "examples/loop_checkpoint.h"
 #include "nabla/nabla.h"
@@ -9,17 +11,36 @@
 namespace nabla::examples {
 
 void train_epochs(const Settings& settings, const std::string& name, nn::Module& model,
-                  data::DataLoader& loader, int64_t epochs,
+                  data::DataLoader& loader, int64_t epochs, bool progress_bar,
                   const std::function<Tensor(const data::Example&, int64_t)>& loss) {
   optim::Adam optimizer(model.parameters(), {.lr = 1e-3});
   LoopCheckpoint checkpoint(settings, name, {.model = &model, .optimizer = &optimizer}, loader);
+  log_of(settings) << "  " << name << ": " << model.num_parameters() << " parameters, " << epochs
+                   << " epochs\n";
+  std::ostream dropped(nullptr);  // discards what is written to it
+  train::ProgressBar progress({.stream = progress_bar ? &log_of(settings) : &dropped});
+  progress.start(epochs);
   for (int64_t epoch = checkpoint.resume(); epoch < epochs; ++epoch) {
+    const auto begin = std::chrono::steady_clock::now();
+    train::BatchLogs logs{.epoch = epoch, .batches = loader.size()};
+    double total = 0;
     for (const data::Example& batch : loader) {
       checkpoint.check_interrupt();
       optimizer.zero_grad();
-      loss(batch, epoch).backward();
+      const Tensor value = loss(batch, epoch);
+      value.backward();
       optimizer.step();
+      logs.loss = value.item<double>();
+      logs.samples += batch.input.size(0);
+      total += logs.loss * static_cast<double>(batch.input.size(0));
+      logs.mean_loss = total / static_cast<double>(logs.samples);
+      logs.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+      progress.show_batch(logs);
+      ++logs.batch;
     }
+    progress.show_epoch(epoch, {{"loss", logs.mean_loss},
+                                {"seconds", logs.seconds},
+                                {"samples_per_second", static_cast<double>(logs.samples) / logs.seconds}});
     checkpoint.save(epoch + 1);
   }
   save_model(settings, name, model);

@@ -55,9 +55,15 @@ ProgressBar::ProgressBar(ProgressBarOptions options)
       live_(options.live.value_or(is_terminal(out_))),
       width_(std::max(options.width, 1)) {}
 
-void ProgressBar::on_train_begin(Trainer& trainer) { last_epoch_ = trainer.epoch() + trainer.options().epochs; }
+void ProgressBar::on_train_begin(Trainer& trainer) { start(trainer.epoch() + trainer.options().epochs); }
 
-void ProgressBar::on_batch_end(Trainer&, const BatchLogs& logs) {
+void ProgressBar::on_batch_end(Trainer&, const BatchLogs& logs) { show_batch(logs); }
+
+void ProgressBar::on_epoch_end(Trainer&, int64_t epoch, Logs& logs) { show_epoch(epoch, logs); }
+
+void ProgressBar::start(int64_t last_epoch) { last_epoch_ = last_epoch; }
+
+void ProgressBar::show_batch(const BatchLogs& logs) {
   if (!live_) return;
   const auto now = std::chrono::steady_clock::now();
   const bool last = logs.batch + 1 == logs.batches;
@@ -77,13 +83,17 @@ void ProgressBar::on_batch_end(Trainer&, const BatchLogs& logs) {
   out_ << line.str() << std::flush;
 }
 
-void ProgressBar::on_epoch_end(Trainer&, int64_t epoch, Logs& logs) {
+void ProgressBar::show_epoch(int64_t epoch, const Logs& logs) {
+  const auto value = [&](const std::string& name) {
+    const auto it = logs.find(name);
+    return it == logs.end() ? 0.0 : it->second;
+  };
   std::ostringstream line;
   if (live_) line << "\r\x1b[K";
-  line << "Epoch " << epoch + 1 << '/' << last_epoch_ << "  " << clock_time(logs["seconds"]);
+  line << "Epoch " << epoch + 1 << '/' << last_epoch_ << "  " << clock_time(value("seconds"));
   for (const auto& [name, value] : logs)
     if (name != "seconds" && name != "samples_per_second") line << "  " << name << ' ' << number(value);
-  line << "  " << grouped(logs["samples_per_second"]) << " samples/s\n";
+  line << "  " << grouped(value("samples_per_second")) << " samples/s\n";
   out_ << line.str() << std::flush;
 }
 

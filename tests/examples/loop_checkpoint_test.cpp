@@ -32,10 +32,11 @@ Trained train_mlp(const testing::TempDir& dir, bool resume, int64_t interrupt_at
   std::ostringstream log;
   const Settings settings{.out_dir = dir.path(), .resume = resume, .log = &log};
   Trained trained;
-  train_epochs(settings, "mlp", model, loader, 3, [&](const data::Example& batch, int64_t) {
-    if (trained.batches++ == interrupt_at) train::request_interrupt();
-    return F::mse_loss(model(batch.input), batch.target);
-  });
+  train_epochs(settings, "mlp", model, loader, 3, /*progress_bar=*/true,
+               [&](const data::Example& batch, int64_t) {
+                 if (trained.batches++ == interrupt_at) train::request_interrupt();
+                 return F::mse_loss(model(batch.input), batch.target);
+               });
   for (const Tensor& p : model.parameters())
     for (double v : p.to_vector<double>()) trained.parameters.push_back(v);
   return trained;

@@ -27,6 +27,13 @@ class ProgressBar : public Callback {
   void on_batch_end(Trainer& trainer, const BatchLogs& logs) override;
   void on_epoch_end(Trainer& trainer, int64_t epoch, Logs& logs) override;
 
+  // What the callbacks do, for a hand-written training loop to call itself:
+  //   bar.start(epochs);  ...  bar.show_batch({.epoch = e, .batch = b, ...});  ...  bar.show_epoch(e, logs);
+  void start(int64_t last_epoch);  // the 1-based number of the last epoch
+  void show_batch(const BatchLogs& logs);
+  // The summary line: "seconds" and "samples_per_second" from `logs`, then every other value.
+  void show_epoch(int64_t epoch, const Logs& logs);
+
  private:
   std::ostream& out_;
   bool live_;
