@@ -30,13 +30,14 @@ namespace G = generative;
 constexpr int64_t kPixels = 64, kBatch = 64, kShown = 10, kScale = 6;  // grids: pixels 6 times larger
 
 // Adam over `epochs` shuffled passes of the training images (train_epochs, as the training
-// `name`); loss(batch, epoch) is the batch's.
-void train(const Settings& settings, const std::string& name, nn::Module& model, const Tensor& images,
-           int64_t epochs, const std::function<Tensor(const Tensor&, int64_t)>& loss) {
+// `name`); loss(batch, epoch) is the batch's. Returns the loss per epoch.
+train::History train(const Settings& settings, const std::string& name, nn::Module& model,
+                     const Tensor& images, int64_t epochs,
+                     const std::function<Tensor(const Tensor&, int64_t)>& loss) {
   data::DataLoader loader(data::TensorDataset(images),
                           {.batch_size = kBatch, .shuffle = true, .seed = settings.seed});
-  train_epochs(settings, name, model, loader, epochs, /*progress_bar=*/false,
-               [&](const data::Example& batch, int64_t epoch) { return loss(batch.input, epoch); });
+  return train_epochs(settings, name, model, loader, epochs, /*progress_bar=*/false,
+                      [&](const data::Example& batch, int64_t epoch) { return loss(batch.input, epoch); });
 }
 
 struct Split {
@@ -47,14 +48,15 @@ struct Split {
 struct Denoising {
   double noisy_psnr, denoised_psnr;
   FigureFile figure;
+  TrainingCurves curves;
 };
 
 Denoising denoise(const Settings& settings, const Split& d) {
   const G::NoiseOptions noise{.noise = G::Noise::Gaussian, .sigma = 0.25};
   G::DenoisingAutoEncoder dae({.sizes = {kPixels, 128, 32}, .output_activation = nn::Activation::Sigmoid},
                               noise);
-  train(settings, "denoising", dae, d.train_x, d.epochs,
-        [&](const Tensor& x, int64_t) { return F::mse_loss(dae(x), x); });
+  const train::History history = train(settings, "denoising", dae, d.train_x, d.epochs,
+                                       [&](const Tensor& x, int64_t) { return F::mse_loss(dae(x), x); });
   NoGradGuard no_grad;
   dae.eval();
   const Tensor noisy = G::corrupt(d.test_x, noise);
@@ -63,10 +65,12 @@ Denoising denoise(const Settings& settings, const Split& d) {
   const Tensor shown = cat({d.test_x.narrow(0, 0, kShown), noisy.narrow(0, 0, kShown),
                             clamp(denoised.narrow(0, 0, kShown), 0, 1)});
   const Denoising r{
-      psnr(noisy, d.test_x), psnr(denoised, d.test_x),
+      psnr(noisy, d.test_x),
+      psnr(denoised, d.test_x),
       image_grid(settings, "denoising.png",
                  "test images: clean (top), with noise of sigma 0.25 (middle), reconstructed (bottom)", shown,
-                 kShown, kScale)};
+                 kShown, kScale),
+      {"denoising auto-encoder (MSE)", "epoch", history}};
   log_of(settings) << "denoising auto-encoder: test PSNR " << r.noisy_psnr << " dB noisy, " << r.denoised_psnr
                    << " dB reconstructed\n";
   return r;
@@ -75,13 +79,14 @@ Denoising denoise(const Settings& settings, const Split& d) {
 struct Reduction {
   double accuracy;
   FigureFile figure;
+  TrainingCurves curves;
 };
 
 // The 2-D code's k-NN accuracy on the test set, and the test codes coloured by digit.
 Reduction reduce_to_2d(const Settings& settings, const Split& d) {
   G::AutoEncoder ae({.sizes = {kPixels, 128, 32, 2}, .output_activation = nn::Activation::Sigmoid});
-  train(settings, "autoencoder", ae, d.train_x, d.epochs,
-        [&](const Tensor& x, int64_t) { return F::mse_loss(ae(x), x); });
+  const train::History history = train(settings, "autoencoder", ae, d.train_x, d.epochs,
+                                       [&](const Tensor& x, int64_t) { return F::mse_loss(ae(x), x); });
   NoGradGuard no_grad;
   const Tensor train_codes = ae.encode(d.train_x), test_codes = ae.encode(d.test_x);
   const double accuracy = knn_accuracy(train_codes, d.train_y, test_codes, d.test_y);
@@ -93,19 +98,21 @@ Reduction reduce_to_2d(const Settings& settings, const Split& d) {
                  .legend = plot::Legend::Outside,
                  .series = {plot::ClassScatter{
                      .x = test_codes.select(1, 0), .y = test_codes.select(1, 1), .classes = d.test_y}}}}});
-  return {accuracy, figure};
+  return {accuracy, figure, {"2-D auto-encoder (MSE)", "epoch", history}};
 }
 
 struct Density {
   double vae, independent_pixels;  // -log-likelihood bounds, nats per test image
   FigureFile figure;
+  TrainingCurves curves;
 };
 
 Density fit_vae(const Settings& settings, const Split& d) {
   G::VAE vae({.encoder = {.sizes = {kPixels, 128, 8}}, .decoder = {.sizes = {8, 128, kPixels}}});
   const G::KLWarmup warmup({.beta = 1, .steps = 20});
-  train(settings, "vae", vae, d.train_x, d.epochs,
-        [&](const Tensor& x, int64_t epoch) { return vae.loss(x, {.beta = warmup.beta(epoch)}).loss; });
+  const train::History history =
+      train(settings, "vae", vae, d.train_x, d.epochs,
+            [&](const Tensor& x, int64_t epoch) { return vae.loss(x, {.beta = warmup.beta(epoch)}).loss; });
   NoGradGuard no_grad;
   // The ELBO's estimate averaged over 10 draws of the codes.
   double negative_elbo = 0;
@@ -113,9 +120,11 @@ Density fit_vae(const Settings& settings, const Split& d) {
   const double independent = independent_pixels_nll(d.train_x, d.test_x);
   log_of(settings) << "VAE: test -ELBO " << negative_elbo << " nats per image; independent pixels "
                    << independent << '\n';
-  return {negative_elbo, independent,
+  return {negative_elbo,
+          independent,
           image_grid(settings, "vae_samples.png", "64 VAE samples: decoder means of codes from N(0, I)",
-                     vae.sample(64), 8, kScale)};
+                     vae.sample(64), 8, kScale),
+          {"VAE (-ELBO, KL warm-up over 20 epochs)", "epoch", history}};
 }
 
 Outcome run(const Settings& settings) {
@@ -148,6 +157,7 @@ Outcome run(const Settings& settings) {
                      {"the VAE's test -ELBO beats independent pixels", density.vae,
                       density.vae < density.independent_pixels}},
           .figures = {denoising.figure, reduction.figure, density.figure},
+          .training = {denoising.curves, reduction.curves, density.curves},
           .shortened = !settings.full};
 }
 

@@ -66,6 +66,7 @@ Outcome run(const Settings& settings) {
   log << "step data: " << kPoints << " LHS points, standardised; CVAE with " << cvae.num_parameters()
       << " parameters; " << iterations << " iterations of " << batch << " random points\n";
   double loss = 0;
+  train::History history;
   for (int64_t i = 1; i <= iterations; ++i) {
     train::check_interrupt("cvae-step");
     const Tensor rows = random_batch(kPoints, batch);
@@ -75,6 +76,7 @@ Outcome run(const Settings& settings) {
     terms.loss.backward();
     optimizer.step();
     loss = terms.loss.item();
+    history.append({{"-ELBO", loss}});
     if (i % 1000 == 0) log << "  iteration " << i << ": -ELBO " << loss << '\n';
   }
 
@@ -128,7 +130,8 @@ Outcome run(const Settings& settings) {
           .checks = {{"8,510 parameters (2,854 + 2,854 + 2,802)", parameters, cvae.num_parameters() == 8510},
                      {"all 100 sampled curves are steps with plateaus 2 ± 0.4 apart (sd < 0.25 on each)",
                       static_cast<double>(steps), steps == kCurves}},
-          .figures = {figure}};
+          .figures = {figure},
+          .training = {{"CVAE (-ELBO of the batch)", "iteration", history}}};
 }
 
 const Registration registration({.name = "cvae-step",

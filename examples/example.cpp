@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "nabla/io/safetensors.h"
+#include "nabla/plot/charts.h"
 #include "nabla/tensor/error.h"
 
 namespace nabla::examples {
@@ -19,6 +20,26 @@ std::vector<Example>& registry() {
 }  // namespace
 
 Registration::Registration(Example example) {
+  // Here rather than in each example or in the command, so every runner (nabla run, the tests)
+  // gets the figure.
+  example.run = [run = std::move(example.run)](const Settings& settings) {
+    Outcome outcome = run(settings);
+    if (outcome.training.empty()) return outcome;
+    plot::Figure figure{.columns = std::min<int64_t>(3, static_cast<int64_t>(outcome.training.size()))};
+    for (const TrainingCurves& curves : outcome.training) {
+      plot::Axes axes = curves.history.contains("loss")
+                            ? plot::loss_curves(curves.history, curves.title)
+                            : plot::history_curves(curves.history, curves.title, curves.unit);
+      axes.xlabel = curves.unit;
+      figure.axes.push_back(std::move(axes));
+    }
+    const auto rows = (static_cast<int64_t>(figure.axes.size()) + figure.columns - 1) / figure.columns;
+    figure.width = 5.0 * static_cast<double>(figure.columns);
+    figure.height = 3.5 * static_cast<double>(rows);
+    outcome.figures.push_back(save_figure(settings, "training_curves.png",
+                                          "the training curves: loss per epoch, iteration or step", figure));
+    return outcome;
+  };
   auto& all = registry();
   all.push_back(std::move(example));
   std::sort(all.begin(), all.end(), [](const Example& a, const Example& b) { return a.name < b.name; });

@@ -68,12 +68,25 @@ struct FigureFile {
   std::string caption;
 };
 
+// What one training recorded, a value per epoch, iteration or step. A history with a "loss"
+// is drawn as loss_curves draws it (with "val_loss" if there is one, so a Trainer's history
+// fits as it is); any other, every series by its name: a GAN's {"discriminator", "generator"}.
+struct TrainingCurves {
+  std::string title;         // the model or phase: "VAE", "LSTM, one-step"
+  std::string unit;          // what a point is: "epoch", "iteration", "step"
+  train::History history{};  // each series by name
+};
+
 struct Outcome {
   std::vector<std::pair<std::string, double>> metrics{};
   std::vector<Check> checks{};
   // Per-epoch series, e.g. {"val_loss", {...}}: drawn by `nabla tune` for each trial.
   std::map<std::string, std::vector<double>> curves{};
   std::vector<FigureFile> figures{};
+  // The trainings' curves: every run of an example draws them, one panel each, into one more
+  // figure, training_curves.png (see Registration). Examples that draw their losses in their
+  // own figures leave it empty.
+  std::vector<TrainingCurves> training{};
   // The settings the run used, its defaults resolved ("epochs", "lr", "batch_size", ...), for
   // config.json.
   std::vector<std::pair<std::string, double>> config{};
@@ -102,6 +115,7 @@ const std::vector<Example>& all_examples();
 // The example called `name`; throws nabla::Error listing the names there are.
 const Example& find_example(const std::string& name);
 
+// Adds `example` to all_examples(), its run extended to draw Outcome::training.
 struct Registration {
   explicit Registration(Example example);
 };

@@ -12,6 +12,8 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "examples/example.h"
 #include "examples/images.h"
@@ -29,12 +31,15 @@ constexpr double kSigma = 0.3;
 using Reconstruct = std::function<Tensor(const Tensor&)>;
 
 // Trains `model` (as the training `name`) so that reconstruct(images) gives back the clean
-// images of the loader's batches.
-void fit(const Settings& settings, const std::string& name, nn::Module& model, const Reconstruct& reconstruct,
-         data::DataLoader& loader, int64_t epochs) {
-  train_epochs(settings, name, model, loader, epochs, /*progress_bar=*/true,
-               [&](const data::Example& b, int64_t) { return F::mse_loss(reconstruct(b.input), b.input); });
+// images of the loader's batches; returns its MSE per epoch, titled `title`.
+TrainingCurves fit(const Settings& settings, const std::string& name, const std::string& title,
+                   nn::Module& model, const Reconstruct& reconstruct, data::DataLoader& loader,
+                   int64_t epochs) {
+  train::History history = train_epochs(
+      settings, name, model, loader, epochs, /*progress_bar=*/true,
+      [&](const data::Example& b, int64_t) { return F::mse_loss(reconstruct(b.input), b.input); });
   model.eval();
+  return {title, "epoch", std::move(history)};
 }
 
 // A model that takes and gives images as they are.
@@ -66,9 +71,10 @@ Outcome run(const Settings& settings) {
                                                .output_activation = nn::Activation::Sigmoid};
   G::DenoisingAutoEncoder conv(G::conv_encoder(conv_options), G::conv_decoder(conv_options), noise);
   G::ConvAutoEncoder coder({.channels = {16, 32}, .code = 2, .output_activation = nn::Activation::Sigmoid});
-  fit(settings, "dense", dense, by_dense, loader, epochs);
-  fit(settings, "conv", conv, as_is(conv), loader, epochs);
-  fit(settings, "coder", coder, as_is(coder), loader, epochs);
+  std::vector<TrainingCurves> curves{
+      fit(settings, "dense", "dense denoising auto-encoder (MSE)", dense, by_dense, loader, epochs),
+      fit(settings, "conv", "convolutional denoising auto-encoder (MSE)", conv, as_is(conv), loader, epochs),
+      fit(settings, "coder", "2-D convolutional auto-encoder (MSE)", coder, as_is(coder), loader, epochs)};
 
   NoGradGuard no_grad;
   const Tensor noisy = G::corrupt(test.input, noise);
@@ -115,6 +121,7 @@ Outcome run(const Settings& settings) {
                                              .classes = first(test.target, kKnnTest),
                                              .class_names = data::FashionMNIST::classes()}}}},
                                .width = 8})},
+      .training = std::move(curves),
       .config = {{"epochs", static_cast<double>(epochs)},
                  {"batch_size", static_cast<double>(kBatch)},
                  {"lr", 1e-3},

@@ -49,11 +49,12 @@ Outcome run(const Settings& settings) {
 
   G::VAE vae(
       {.encoder = {.sizes = {kPixels, kHidden, kLatent}}, .decoder = {.sizes = {kLatent, kHidden, kPixels}}});
-  train_epochs(settings, "vae", vae, loader, epochs, /*progress_bar=*/true,
-               [&](const data::Example& b, int64_t) { return vae.loss(flat(b.input)).loss; });
+  const train::History vae_history =
+      train_epochs(settings, "vae", vae, loader, epochs, /*progress_bar=*/true,
+                   [&](const data::Example& b, int64_t) { return vae.loss(flat(b.input)).loss; });
   G::ConditionalVAE cvae(G::GaussianNetwork({.sizes = {kPixels + kClasses, kHidden, kLatent}}),
                          G::Decoder({.sizes = {kLatent + kClasses, kHidden, kPixels}}), nullptr);
-  train_epochs(
+  const train::History cvae_history = train_epochs(
       settings, "cvae", cvae, loader, epochs, /*progress_bar=*/true,
       [&](const data::Example& b, int64_t) { return cvae.loss(flat(b.input), one_hot_of(b.target)).loss; });
 
@@ -103,6 +104,8 @@ Outcome run(const Settings& settings) {
                  "CVAE samples, one row per class: T-shirt/top, trouser, pullover, dress, coat, "
                  "sandal, shirt, sneaker, bag, ankle boot",
                  cvae.sample(one_hot_of(classes)), kClasses, 3));
+  outcome.training = {{"VAE (-ELBO per image)", "epoch", vae_history},
+                      {"CVAE (-ELBO per image)", "epoch", cvae_history}};
   return outcome;
 }
 

@@ -69,9 +69,11 @@ Outcome run(const Settings& settings) {
   log << "8 Gaussians on a circle of radius 2 (sigma " << kSigma << "); GAN with " << gan.num_parameters()
       << " parameters; " << steps << " steps of " << batch << " points\n";
   G::GANStep last;
+  train::History history;
   for (int64_t i = 1; i <= steps; ++i) {
     train::check_interrupt("gan-ring");
     last = G::train_step(gan, d_opt, g_opt, real_batch(modes, batch), {.real_label = 0.9});
+    history.append({{"discriminator", last.discriminator_loss}, {"generator", last.generator_loss}});
     if (i % 1000 == 0)
       log << "  step " << i << ": D loss " << last.discriminator_loss << ", G loss " << last.generator_loss
           << ", D(x) " << last.real_score << ", D(G(z)) " << last.fake_score << '\n';
@@ -111,6 +113,7 @@ Outcome run(const Settings& settings) {
                       {"generator_loss", last.generator_loss}},
           .checks = {{"at least 6 of the 8 modes covered", static_cast<double>(c.modes), c.modes >= 6}},
           .figures = {figure},
+          .training = {{"GAN losses", "step", history}},
           .shortened = !settings.full};
 }
 

@@ -10,11 +10,13 @@
 
 namespace nabla::examples {
 
-void train_epochs(const Settings& settings, const std::string& name, nn::Module& model,
-                  data::DataLoader& loader, int64_t epochs, bool progress_bar,
-                  const std::function<Tensor(const data::Example&, int64_t)>& loss) {
+train::History train_epochs(const Settings& settings, const std::string& name, nn::Module& model,
+                            data::DataLoader& loader, int64_t epochs, bool progress_bar,
+                            const std::function<Tensor(const data::Example&, int64_t)>& loss) {
   optim::Adam optimizer(model.parameters(), {.lr = 1e-3});
-  LoopCheckpoint checkpoint(settings, name, {.model = &model, .optimizer = &optimizer}, loader);
+  train::History history;
+  LoopCheckpoint checkpoint(
+      settings, name, {.model = &model, .optimizer = &optimizer, .extra = {{"history", &history}}}, loader);
   log_of(settings) << "  " << name << ": " << model.num_parameters() << " parameters, " << epochs
                    << " epochs\n";
   std::ostream dropped(nullptr);  // discards what is written to it
@@ -41,9 +43,11 @@ void train_epochs(const Settings& settings, const std::string& name, nn::Module&
     progress.show_epoch(epoch, {{"loss", logs.mean_loss},
                                 {"seconds", logs.seconds},
                                 {"samples_per_second", static_cast<double>(logs.samples) / logs.seconds}});
+    history.append({{"loss", logs.mean_loss}});
     checkpoint.save(epoch + 1);
   }
   save_model(settings, name, model);
+  return history;
 }
 
 double psnr(const Tensor& image, const Tensor& clean) {

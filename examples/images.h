@@ -18,10 +18,10 @@ namespace nabla::examples {
 // log shows it (off for many short epochs, whose summary lines would flood a log file).
 // Ctrl-C stops it at the next batch; it checkpoints every epoch as the training `name`
 // (LoopCheckpoint), and --resume continues it from there. The trained model goes to
-// out_dir/<name>.safetensors.
-void train_epochs(const Settings& settings, const std::string& name, nn::Module& model,
-                  data::DataLoader& loader, int64_t epochs, bool progress_bar,
-                  const std::function<Tensor(const data::Example&, int64_t)>& loss);
+// out_dir/<name>.safetensors. Returns the mean loss of each epoch ("loss").
+train::History train_epochs(const Settings& settings, const std::string& name, nn::Module& model,
+                            data::DataLoader& loader, int64_t epochs, bool progress_bar,
+                            const std::function<Tensor(const data::Example&, int64_t)>& loss);
 
 // Peak signal-to-noise ratio in dB of `image` against `clean`, both with values in [0, 1].
 double psnr(const Tensor& image, const Tensor& clean);

@@ -13,9 +13,11 @@
 // --epochs sets the epochs of the one-step NARX training (default 60) and of the LSTM's (100).
 #include <cmath>
 #include <iomanip>
+#include <numeric>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "examples/example.h"
@@ -95,6 +97,11 @@ Outcome run(const Settings& settings) {
 
   manual_seed(settings.seed);
   nn::MLP narx({.sizes = {width, 32, 1}, .activation = nn::Activation::Tanh});
+  // The mean batch loss of each epoch of the hand-written loops.
+  const auto mean_of = [](const std::vector<double>& losses) {
+    return std::accumulate(losses.begin(), losses.end(), 0.0) / static_cast<double>(losses.size());
+  };
+  std::vector<TrainingCurves> curves;
   {
     optim::Adam optimizer(narx.parameters(), {.lr = 1e-2});
     data::DataLoader loader(data::TensorDataset(estimation.inputs, estimation.targets),
@@ -106,7 +113,7 @@ Outcome run(const Settings& settings) {
     options.epochs = settings.epochs.value_or(60);
     options.progress_bar = false;
     train::Trainer trainer(narx, optimizer, mse, options);
-    trainer.fit(loader);
+    curves.push_back({"NARX network, one-step MSE", "epoch", trainer.fit(loader)});
   }
   const Tensor narx_one_step_sim = simulate(narx);
   log << "NARX network " << width << "-32-1 (tanh), one-step prediction error: test simulation fit "
@@ -115,15 +122,21 @@ Outcome run(const Settings& settings) {
     optim::Adam optimizer(narx.parameters(), {.lr = 1e-3});
     data::DataLoader loader(ts::SubsequenceDataset(ue, ye, {.length = 40, .stride = 20}),
                             {.batch_size = 16, .shuffle = true, .seed = settings.seed});
+    train::History history;
     for (int64_t epoch = 0; epoch < (settings.full ? 60 : 20); ++epoch) {
       train::check_interrupt("narx", " while training the NARX network on its simulation error");
+      std::vector<double> losses;
       for (const auto& [u_batch, y_batch] : loader) {
         optimizer.zero_grad();
-        ts::prediction_loss(narx, y_batch, u_batch, {.narx = kRegressors, .mode = ts::Prediction::FreeRun})
-            .backward();
+        const Tensor loss = ts::prediction_loss(narx, y_batch, u_batch,
+                                                {.narx = kRegressors, .mode = ts::Prediction::FreeRun});
+        loss.backward();
         optimizer.step();
+        losses.push_back(loss.item());
       }
+      history.append({{"loss", mean_of(losses)}});
     }
+    curves.push_back({"NARX network, simulation MSE", "epoch", std::move(history)});
   }
   const Tensor narx_sim = simulate(narx);
   save_model(settings, "narx_network", narx);
@@ -137,15 +150,21 @@ Outcome run(const Settings& settings) {
     optim::Adam optimizer(lstm.parameters(), {.lr = 1e-2});
     data::DataLoader loader(ts::SubsequenceDataset(ue, ye, {.length = 64, .stride = 32}),
                             {.batch_size = 16, .shuffle = true, .seed = settings.seed});
+    train::History history;
     for (int64_t epoch = 0; epoch < lstm_epochs; ++epoch) {
       train::check_interrupt("narx", " while training the LSTM");
+      std::vector<double> losses;
       for (const auto& [u_batch, y_batch] : loader) {
         optimizer.zero_grad();
-        ts::sequence_mse_loss(lstm.forward_sequence(u_batch).output, y_batch, {.washout = washout})
-            .backward();
+        const Tensor loss =
+            ts::sequence_mse_loss(lstm.forward_sequence(u_batch).output, y_batch, {.washout = washout});
+        loss.backward();
         optimizer.step();
+        losses.push_back(loss.item());
       }
+      history.append({{"loss", mean_of(losses)}});
     }
+    curves.push_back({"LSTM, sequence MSE", "epoch", std::move(history)});
   }
   save_model(settings, "lstm", lstm);
   // Driven by u(k) alone: z(k) = [u(k)] from k = 0; the first `first` steps are left out to
@@ -200,11 +219,12 @@ Outcome run(const Settings& settings) {
                       {"test_simulation_rmse_arx", ts::rmse(arx_sim, measured)},
                       {"test_simulation_rmse_narx", ts::rmse(narx_sim, measured)},
                       {"test_simulation_rmse_lstm", ts::rmse(lstm_sim, measured)}},
-          .checks = {
-              {"the NARX network simulates the test record better than ARX (fit %)", fit_narx,
-               fit_narx > fit_arx},
-              {"the LSTM simulates the test record better than ARX (fit %)", fit_lstm, fit_lstm > fit_arx}},
+          .checks = {{"the NARX network simulates the test record better than ARX (fit %)", fit_narx,
+                      fit_narx > fit_arx},
+                     {"the LSTM simulates the test record better than ARX (fit %)", fit_lstm,
+                      fit_lstm > fit_arx}},
           .figures = {figure},
+          .training = std::move(curves),
           .shortened = !settings.full};
 }
 

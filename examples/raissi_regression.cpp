@@ -53,16 +53,16 @@ Data make_data() {
 }
 
 // Trains `model` for `iterations` Adam steps, each on a fresh random batch, with `loss` of the
-// model's output and the batch's targets, updating `extra` parameters too; returns the last
-// batch's loss.
+// model's output and the batch's targets, updating `extra` parameters too; returns each
+// batch's loss ("loss").
 template <class Loss>
-double train(nn::MLP& model, std::vector<Tensor> extra, const Data& d, const Settings& settings,
-             int64_t iterations, int64_t batch, const Loss& loss_of) {
+train::History train(nn::MLP& model, std::vector<Tensor> extra, const Data& d, const Settings& settings,
+                     int64_t iterations, int64_t batch, const Loss& loss_of) {
   std::ostream& log = log_of(settings);
   initialise_glorot(model);
   for (const Tensor& p : model.parameters()) extra.push_back(p);
   optim::Adam optimizer(extra, {.lr = settings.lr.value_or(1e-3)});
-  double loss = 0;
+  train::History history;
   for (int64_t i = 1; i <= iterations; ++i) {
     train::check_interrupt("raissi-regression");
     const Tensor rows = random_batch(kPoints, batch);
@@ -70,10 +70,10 @@ double train(nn::MLP& model, std::vector<Tensor> extra, const Data& d, const Set
     const Tensor l = loss_of(model(index_select(d.x, 0, rows)), index_select(d.y, 0, rows));
     l.backward();
     optimizer.step();
-    loss = l.item<double>();
-    if (i % 2000 == 0) log << "  iteration " << i << ": batch loss " << loss << '\n';
+    history.append({{"loss", l.item<double>()}});
+    if (i % 2000 == 0) log << "  iteration " << i << ": batch loss " << history["loss"].back() << '\n';
   }
-  return loss;
+  return history;
 }
 
 Outcome run(const Settings& settings) {
@@ -87,16 +87,19 @@ Outcome run(const Settings& settings) {
   // The tutorial's fit: the MSE, a Gaussian likelihood of fixed variance.
   nn::MLP mse_model({.sizes = {1, 50, 50, 1}, .activation = nn::Activation::Tanh});
   log << "MSE fit, " << mse_model.num_parameters() << " parameters:\n";
-  const double last_batch_mse = train(mse_model, {}, d, settings, iterations, batch,
-                                      [](const Tensor& out, const Tensor& y) { return F::mse_loss(out, y); });
+  const train::History mse_history =
+      train(mse_model, {}, d, settings, iterations, batch,
+            [](const Tensor& out, const Tensor& y) { return F::mse_loss(out, y); });
+  const double last_batch_mse = mse_history["loss"].back();
   // The noise learned too: its log-variance, from 0 (σ = 1).
   nn::MLP nll_model({.sizes = {1, 50, 50, 1}, .activation = nn::Activation::Tanh});
   Tensor log_var = zeros({1});
   log_var.requires_grad_();
   log << "Gaussian NLL fit with a learned noise variance:\n";
-  train(nll_model, {log_var}, d, settings, iterations, batch, [&](const Tensor& mu, const Tensor& y) {
-    return F::gaussian_nll_loss(mu, y, exp(log_var).expand_as(mu));
-  });
+  const train::History nll_history =
+      train(nll_model, {log_var}, d, settings, iterations, batch, [&](const Tensor& mu, const Tensor& y) {
+        return F::gaussian_nll_loss(mu, y, exp(log_var).expand_as(mu));
+      });
 
   save_model(settings, "mse_mlp", mse_model);
   save_model(settings, "nll_mlp", {{"mlp", nll_model.state_dict()}, {"", {{"log_var", log_var}}}});
@@ -171,6 +174,8 @@ Outcome run(const Settings& settings) {
                      {"the learned sigma within 15% of the noise's 0.1 / std(y) = 0.243", sigma,
                       std::abs(sigma_error) < 0.15}},
           .figures = {fit, band},
+          .training = {{"MSE fit (batch MSE)", "iteration", mse_history},
+                       {"learned-noise fit (batch Gaussian NLL)", "iteration", nll_history}},
           .config = {{"iterations", static_cast<double>(iterations)},
                      {"batch_size", static_cast<double>(batch)},
                      {"lr", settings.lr.value_or(1e-3)}}};

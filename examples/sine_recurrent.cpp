@@ -93,6 +93,7 @@ Outcome run(const Settings& settings, const Recipe& recipe) {
   log << "phase 1, the seed's training: " << iterations << " iterations of " << batch
       << " random window(s), next-value MSE\n";
   const std::string model_name = recipe.mode == nn::RNNMode::LSTM ? "LSTM" : "RNN";
+  train::History one_step, simulation;
   for (int64_t i = 1; i <= iterations; ++i) {
     train::check_interrupt(model_name, " in the one-step training");
     const Tensor chosen = randperm(count).narrow(0, 0, batch);  // without replacement, as the seed draws
@@ -101,6 +102,7 @@ Outcome run(const Settings& settings, const Recipe& recipe) {
         F::mse_loss(model(index_select(windows.inputs, 1, chosen)), index_select(windows.targets, 0, chosen));
     loss.backward();
     optimizer.step();
+    one_step.append({{"MSE", loss.item()}});
     if (i % 2000 == 0) log << "  iteration " << i << ": MSE " << loss.item() << '\n';
   }
   const Rollout seed_rollout = roll_out(model, y, windows);
@@ -119,6 +121,7 @@ Outcome run(const Settings& settings, const Recipe& recipe) {
     const Tensor loss = F::mse_loss(simulated, horizon.targets);
     loss.backward();
     optimizer.step();
+    simulation.append({{"MSE", loss.item()}});
     if (i % 100 == 0) log << "  iteration " << i << ": simulation MSE " << loss.item() << '\n';
   }
   const Rollout final = roll_out(model, y, windows);
@@ -160,6 +163,9 @@ Outcome run(const Settings& settings, const Recipe& recipe) {
                       {"seed_training_max_error_after_line", seed_rollout.max_after},
                      {"seed_training_rollout_rmse", seed_rollout.rmse}};
   outcome.checks = {{"max |error| < 0.1 over the whole free-run rollout", worst, worst < 0.1}};
+  outcome.training = {{"phase 1: next-value MSE of the batch", "iteration", std::move(one_step)},
+                      {"phase 2: simulation MSE, " + std::to_string(kHorizon) + " steps free", "iteration",
+                       std::move(simulation)}};
   outcome.shortened = !settings.full;
   return outcome;
 }

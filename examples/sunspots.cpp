@@ -9,6 +9,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "examples/example.h"
@@ -29,9 +30,10 @@ struct Scores {
 
 Tensor mse(const Tensor& output, const Tensor& target) { return nn::functional::mse_loss(output, target); }
 
-// Trains a recurrent window model with early stopping on the validation windows.
-void train_network(const std::string& name, ts::RecurrentRegressor& model, const Settings& settings,
-                   const ts::Windows& train, const ts::Windows& validation) {
+// Trains a recurrent window model with early stopping on the validation windows; returns the
+// Trainer's history.
+train::History train_network(const std::string& name, ts::RecurrentRegressor& model, const Settings& settings,
+                             const ts::Windows& train, const ts::Windows& validation) {
   optim::Adam optimizer(model.parameters(), {.lr = settings.lr.value_or(5e-3)});
   data::DataLoader train_loader(
       data::TensorDataset(train.inputs, train.targets),
@@ -46,10 +48,11 @@ void train_network(const std::string& name, ts::RecurrentRegressor& model, const
   options.checkpoint_state = {{"early_stopping", stop.get()}};
   options.progress_bar = false;
   train::Trainer trainer(model, optimizer, mse, options);
-  trainer.fit(train_loader, &validation_loader);
+  const train::History history = trainer.fit(train_loader, &validation_loader);
   save_model(settings, name, model);
   log_of(settings) << "  stopped after " << trainer.epoch() << " epochs, best epoch "
                    << stop->best_epoch() + 1 << '\n';
+  return history;
 }
 
 Outcome run(const Settings& settings) {
@@ -104,12 +107,14 @@ Outcome run(const Settings& settings) {
   };
   const ts::Windows fit = window_range(0, fit_count),
                     validation = window_range(fit_count, train.inputs.size(0) - fit_count);
+  std::vector<TrainingCurves> curves;
   for (const auto& [name, mode] :
        {std::pair{"lstm", nn::RNNMode::LSTM}, std::pair{"gru", nn::RNNMode::GRU}}) {
     log << name << " (hidden 16, window of " << kLags << " years):\n";
     manual_seed(settings.seed);
     ts::RecurrentRegressor model({.mode = mode, .hidden_size = 16});
-    train_network(name, model, settings, fit, validation);
+    curves.push_back({std::string(name) + ", standardised MSE", "epoch",
+                      train_network(name, model, settings, fit, validation)});
     model.eval();
     scores.push_back(score(name, model));
   }
@@ -134,14 +139,16 @@ Outcome run(const Settings& settings) {
     return axes;
   };
   const std::string ahead_title = std::to_string(kAhead) + "-year-ahead forecasts (free run)";
-  Outcome outcome{.figures = {save_figure(settings, "forecasts.png",
-                                          "test years: one-step and " + ahead_title + " against the measured numbers",
-                                          {.axes = {panel("one-step forecasts", test_years, &Scores::one_step),
-                                                    panel(ahead_title, ahead_count, &Scores::ahead)},
-                                           .columns = 1,
-                                           .width = 10,
-                                           .height = 7})},
-                  .shortened = !settings.full};
+  Outcome outcome{
+      .figures = {save_figure(settings, "forecasts.png",
+                              "test years: one-step and " + ahead_title + " against the measured numbers",
+                              {.axes = {panel("one-step forecasts", test_years, &Scores::one_step),
+                                        panel(ahead_title, ahead_count, &Scores::ahead)},
+                               .columns = 1,
+                               .width = 10,
+                               .height = 7})},
+      .training = std::move(curves),
+      .shortened = !settings.full};
   for (const Scores& s : scores) {
     outcome.metrics.push_back({"test_one_step_rmse_" + s.name, s.one_step_rmse});
     outcome.metrics.push_back(

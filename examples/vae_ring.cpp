@@ -57,6 +57,7 @@ Outcome run(const Settings& settings) {
   log << "ring of " << kPoints << " points, standardised; VAE with " << vae.num_parameters()
       << " parameters; " << iterations << " iterations of " << batch << " random points\n";
   double loss = 0;
+  train::History history;
   for (int64_t i = 1; i <= iterations; ++i) {
     train::check_interrupt("vae-ring");
     optimizer.zero_grad();
@@ -65,6 +66,7 @@ Outcome run(const Settings& settings) {
     terms.loss.backward();
     optimizer.step();
     loss = terms.loss.item();
+    history.append({{"-ELBO", loss}, {"NLL", terms.reconstruction.item()}, {"KL", terms.kl.item()}});
     if (i % 1000 == 0)
       log << "  iteration " << i << ": -ELBO " << loss << " (NLL " << terms.reconstruction.item() << ", KL "
           << terms.kl.item() << ")\n";
@@ -105,7 +107,8 @@ Outcome run(const Settings& settings) {
                      {"generated median radius within 5% of the data's", ratio, std::abs(ratio - 1) < 0.05},
                      {"under 10% of generated points inside the hole (radius < 1.1)", samples.below_hole,
                       samples.below_hole < 0.1}},
-          .figures = {figure}};
+          .figures = {figure},
+          .training = {{"VAE (sums over the batch)", "iteration", history}}};
 }
 
 const Registration registration(

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "nabla/tensor/error.h"
@@ -23,22 +24,39 @@ struct Extent {
   }
 };
 
+// `values` against 1, 2, ... as a line called `label`.
+Line numbered(const std::vector<double>& values, const std::string& label) {
+  std::vector<double> x(values.size());
+  std::iota(x.begin(), x.end(), 1.0);
+  return Line{.x = std::move(x), .y = values, .label = label};
+}
+
+// A log scale for the lines of `axes` when their values are all positive and span more than
+// two decades.
+void choose_log_scale(Axes& axes) {
+  Extent extent;
+  for (const Series& series : axes.series)
+    if (const auto* line = std::get_if<Line>(&series)) extent.add(line->y.values());
+  axes.logy = extent.low > 0 && extent.high > 100 * extent.low;
+}
+
 }  // namespace
 
 Axes loss_curves(const train::History& history, const std::string& title) {
   NABLA_CHECK(history.contains("loss"), "plot::loss_curves", "the history has no \"loss\" (", history.epochs(),
               " epochs recorded)");
   Axes axes{.title = title, .xlabel = "epoch", .ylabel = "loss"};
-  Extent extent;
-  for (const auto& [key, label] : {std::pair{"loss", "training"}, std::pair{"val_loss", "validation"}}) {
-    if (!history.contains(key)) continue;
-    const std::vector<double>& loss = history[key];
-    std::vector<double> epochs(loss.size());
-    std::iota(epochs.begin(), epochs.end(), 1.0);
-    axes.series.push_back(Line{.x = std::move(epochs), .y = loss, .label = label});
-    extent.add(loss);
-  }
-  axes.logy = extent.low > 0 && extent.high > 100 * extent.low;
+  for (const auto& [key, label] : {std::pair{"loss", "training"}, std::pair{"val_loss", "validation"}})
+    if (history.contains(key)) axes.series.push_back(numbered(history[key], label));
+  choose_log_scale(axes);
+  return axes;
+}
+
+Axes history_curves(const train::History& history, const std::string& title, const std::string& xlabel) {
+  NABLA_CHECK(!history.values().empty(), "plot::history_curves", "the history of '", title, "' is empty");
+  Axes axes{.title = title, .xlabel = xlabel};
+  for (const auto& [name, values] : history.values()) axes.series.push_back(numbered(values, name));
+  choose_log_scale(axes);
   return axes;
 }
 

@@ -42,6 +42,23 @@ TEST(PlotCharts, LossCurvesUseALogScaleWhenTheLossFallsByMoreThanTwoDecades) {
   expect_error([] { loss_curves(train::History()); }, {"plot::loss_curves", "no \"loss\""});
 }
 
+TEST(PlotCharts, HistoryCurvesDrawEverySeriesUnderItsName) {
+  train::History history;
+  for (int step = 1; step <= 4; ++step)
+    history.append({{"discriminator", 1.0 / step}, {"generator", 1000.0 / step}});
+  const Axes axes = history_curves(history, "GAN", "step");
+  EXPECT_EQ(axes.title, "GAN");
+  EXPECT_EQ(axes.xlabel, "step");
+  ASSERT_EQ(axes.series.size(), 2u);
+  EXPECT_EQ(std::get<Line>(axes.series[0]).label, "discriminator");
+  EXPECT_EQ(std::get<Line>(axes.series[1]).label, "generator");
+  EXPECT_EQ(std::get<Line>(axes.series[1]).x.values(), std::vector<double>({1, 2, 3, 4}));
+  EXPECT_EQ(y_of(axes, 1), std::vector<double>({1000, 500, 1000.0 / 3, 250}));
+  EXPECT_TRUE(axes.logy);  // 0.25 to 1000, over all the series
+  expect_error([] { history_curves(train::History(), "VAE", "epoch"); },
+               {"plot::history_curves", "'VAE'", "empty"});
+}
+
 TEST(PlotCharts, PredictedVsTrueSharesOneRangeWithTheDiagonal) {
   const Axes axes = predicted_vs_true(tensor({1.0, 2.0, 3.0}), std::vector<double>{1.5, 2.0, 5.0}, "test", "MLP");
   ASSERT_TRUE(axes.xrange && axes.yrange);

@@ -18,6 +18,11 @@ namespace nabla::plot {
 // more than two decades. Throws nabla::Error when the history has no "loss".
 Axes loss_curves(const train::History& history, const std::string& title = "loss");
 
+// Every series of `history` against 1, 2, ... (`xlabel`: epoch, iteration, step), each under
+// its own name, e.g. a GAN's "discriminator" and "generator" losses per step; a log scale as
+// for loss_curves. Throws nabla::Error when the history is empty.
+Axes history_curves(const train::History& history, const std::string& title, const std::string& xlabel);
+
 // Each prediction against its true value, with the line y = x that a perfect model's points
 // lie on; the axes share one range.
 Axes predicted_vs_true(const Values& truth, const Values& predicted, const std::string& title = "predicted vs true",
