@@ -59,28 +59,32 @@ Outcome run(const Settings& settings) {
       << " parameters; " << steps << " steps of " << kBatch << " images\n";
   data::DataLoader loader(train,
                           {.batch_size = kBatch, .shuffle = true, .drop_last = true, .seed = settings.seed});
-  std::vector<double> d_loss, g_loss, real_score, fake_score;
+  // Per step: d_loss, g_loss, real_score, fake_score (a History counts its entries as epochs).
+  train::History history;
   // Checkpointed at the end of every pass over the images and at the last step.
   LoopCheckpoint checkpoint(
-      settings, "dcgan", {.model = &gan, .optimizer = &d_opt, .extra = {{"g_optimizer", &g_opt}}}, loader,
-      {{"d_loss", &d_loss}, {"g_loss", &g_loss}, {"real_score", &real_score}, {"fake_score", &fake_score}});
+      settings, "dcgan",
+      {.model = &gan, .optimizer = &d_opt, .extra = {{"g_optimizer", &g_opt}, {"history", &history}}},
+      loader);
   checkpoint.resume();
-  while (static_cast<int64_t>(d_loss.size()) < steps) {
+  while (history.epochs() < steps) {
     for (const data::Example& batch : loader) {
       checkpoint.check_interrupt();
       const G::GANStep s = G::train_step(gan, d_opt, g_opt, batch.input * 2 - 1, {.real_label = kRealLabel});
-      d_loss.push_back(s.discriminator_loss);
-      g_loss.push_back(s.generator_loss);
-      real_score.push_back(s.real_score);
-      fake_score.push_back(s.fake_score);
-      if (d_loss.size() % 250 == 0)
-        log << "  step " << d_loss.size() << ": D loss " << s.discriminator_loss << ", G loss "
+      history.append({{"d_loss", s.discriminator_loss},
+                      {"g_loss", s.generator_loss},
+                      {"real_score", s.real_score},
+                      {"fake_score", s.fake_score}});
+      if (history.epochs() % 250 == 0)
+        log << "  step " << history.epochs() << ": D loss " << s.discriminator_loss << ", G loss "
             << s.generator_loss << ", D(x) " << s.real_score << ", D(G(z)) " << s.fake_score << '\n';
-      if (static_cast<int64_t>(d_loss.size()) == steps) break;
+      if (history.epochs() == steps) break;
     }
     checkpoint.save(loader.epoch());
   }
   save_model(settings, "dcgan", gan);
+  const std::vector<double>& d_loss = history["d_loss"];
+  const std::vector<double>& g_loss = history["g_loss"];
   std::vector<double> step_axis(d_loss.size());
   std::iota(step_axis.begin(), step_axis.end(), 1.0);
   const auto tail_mean = [](const std::vector<double>& v) {
@@ -89,7 +93,7 @@ Outcome run(const Settings& settings) {
     for (size_t i = v.size() - n; i < v.size(); ++i) total += v[i];
     return total / static_cast<double>(n);
   };
-  const double real_end = tail_mean(real_score), fake_end = tail_mean(fake_score);
+  const double real_end = tail_mean(history["real_score"]), fake_end = tail_mean(history["fake_score"]);
 
   NoGradGuard no_grad;
   gan.eval();

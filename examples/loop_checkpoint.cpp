@@ -1,32 +1,24 @@
 #include "examples/loop_checkpoint.h"
 
-#include <algorithm>
 #include <string>
+#include <utility>
 
 #include "nabla/tensor/error.h"
-#include "nabla/tensor/factory.h"
 #include "nabla/train/interrupt.h"
 
 namespace nabla::examples {
 
 LoopCheckpoint::LoopCheckpoint(const Settings& settings, std::string name, io::Checkpoint parts,
-                               data::DataLoader& loader, Curves curves)
+                               data::DataLoader& loader)
     : settings_(settings),
       name_(std::move(name)),
       parts_(std::move(parts)),
       loader_(loader),
-      curves_{std::move(curves)},
       path_(settings.out_dir / (name_ + ".ckpt")) {}
-
-io::Checkpoint LoopCheckpoint::with_curves() {
-  io::Checkpoint parts = parts_;
-  if (!curves_.curves.empty()) parts.extra.emplace_back("curves", &curves_);
-  return parts;
-}
 
 int64_t LoopCheckpoint::resume() {
   if (!settings_.resume || !std::filesystem::exists(path_)) return 0;
-  io::Checkpoint parts = with_curves();
+  io::Checkpoint parts = parts_;
   io::load_checkpoint(path_, parts);
   const auto loader_epoch = parts.metadata.find("loader.epoch");
   NABLA_CHECK(loader_epoch != parts.metadata.end(), name_.c_str(), path_.string(),
@@ -40,7 +32,7 @@ int64_t LoopCheckpoint::resume() {
 
 void LoopCheckpoint::save(int64_t epochs) {
   if (!settings_.is_main_process()) return;
-  io::Checkpoint parts = with_curves();
+  io::Checkpoint parts = parts_;
   parts.epoch = epochs;
   parts.metadata["loader.epoch"] = std::to_string(loader_.epoch());
   io::save_checkpoint(path_, parts);
@@ -53,24 +45,6 @@ void LoopCheckpoint::check_interrupt() const {
   } else {
     train::check_interrupt(name_, "; " + path_.string() + " holds " + std::to_string(saved_) +
                                       " epoch(s), and --resume continues from there");
-  }
-}
-
-nn::StateDict LoopCheckpoint::CurveState::state_dict() const {
-  nn::StateDict state;
-  for (const auto& [name, values] : curves)
-    state.emplace_back(name, from_vector(*values, {static_cast<int64_t>(values->size())}));
-  return state;
-}
-
-void LoopCheckpoint::CurveState::load_state_dict(const nn::StateDict& state) {
-  NABLA_CHECK(state.size() == curves.size(), "LoopCheckpoint", "the checkpoint has ", state.size(),
-              " curves, the loop draws ", curves.size());
-  for (const auto& [name, values] : curves) {
-    const auto saved =
-        std::find_if(state.begin(), state.end(), [&](const auto& entry) { return entry.first == name; });
-    NABLA_CHECK(saved != state.end(), "LoopCheckpoint", "the checkpoint has no curve '", name, "'");
-    *values = saved->second.to_vector<double>();
   }
 }
 

@@ -68,34 +68,33 @@ TEST(LoopCheckpoint, BeforeTheFirstEpochEndsTheMessageSaysNothingWasSaved) {
   EXPECT_FALSE(std::filesystem::exists(dir / "mlp.ckpt"));
 }
 
-TEST(LoopCheckpoint, CurvesComeBackWithTheCheckpoint) {
+TEST(LoopCheckpoint, TheLoopsHistoryAndTheLoadersEpochComeBack) {
   const testing::TempDir dir;
   data::DataLoader loader(data::TensorDataset(arange(10)), {.batch_size = 5, .shuffle = true, .seed = 1});
   nn::Linear model({.in_features = 1, .out_features = 1});
   optim::SGD optimizer(model.parameters(), {.lr = 0.1});
-  std::vector<double> loss{3, 2, 1.5}, score{0.5, 0.6, 0.7};
+  train::History history;
+  history.append({{"d_loss", 3}, {"g_loss", 0.5}});
+  history.append({{"d_loss", 2}, {"g_loss", 0.6}});
   for (const data::Example& batch : loader) (void)batch;  // the loader's first epoch
-  LoopCheckpoint({.out_dir = dir.path()}, "gan", {.model = &model, .optimizer = &optimizer}, loader,
-                 {{"loss", &loss}, {"score", &score}})
+  LoopCheckpoint({.out_dir = dir.path()}, "gan",
+                 {.model = &model, .optimizer = &optimizer, .extra = {{"history", &history}}}, loader)
       .save(1);
 
-  std::vector<double> loss_back, score_back;
+  train::History back;
   data::DataLoader fresh(data::TensorDataset(arange(10)), {.batch_size = 5, .shuffle = true, .seed = 1});
   std::ostringstream log;
   LoopCheckpoint resumed({.out_dir = dir.path(), .resume = true, .log = &log}, "gan",
-                         {.model = &model, .optimizer = &optimizer}, fresh,
-                         {{"loss", &loss_back}, {"score", &score_back}});
+                         {.model = &model, .optimizer = &optimizer, .extra = {{"history", &back}}}, fresh);
   EXPECT_EQ(resumed.resume(), 1);
-  EXPECT_EQ(loss_back, loss);
-  EXPECT_EQ(score_back, score);
+  EXPECT_EQ(back.values(), history.values());
   EXPECT_EQ(fresh.epoch(), 1);  // its next pass shuffles as the second one
   EXPECT_NE(log.str().find("gan: resumed after epoch 1"), std::string::npos) << log.str();
 
-  std::vector<double> other;
-  LoopCheckpoint renamed({.out_dir = dir.path(), .resume = true}, "gan",
-                         {.model = &model, .optimizer = &optimizer}, fresh,
-                         {{"loss", &loss_back}, {"fake_score", &other}});
-  testing::expect_error([&] { renamed.resume(); }, {"no curve 'fake_score'"});
+  // A checkpoint of other parts is refused, naming the file.
+  LoopCheckpoint other({.out_dir = dir.path(), .resume = true}, "gan",
+                       {.model = &model, .optimizer = &optimizer}, fresh);
+  testing::expect_error([&] { other.resume(); }, {(dir / "gan.ckpt").string()});
 }
 
 }  // namespace
