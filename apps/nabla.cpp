@@ -109,21 +109,19 @@ class Processes {
   std::shared_ptr<nabla::train::DistributedStrategy> strategy_;
 };
 
-// CLI11's range checks print the whole range of a double; these say what is wrong.
-const CLI::Validator kPositive(
-    [](const std::string& text) {
-      double value = 0;
-      return CLI::detail::lexical_cast(text, value) && value > 0 ? std::string{}
-                                                                 : "must be a positive number, not " + text;
-    },
-    "POSITIVE");
-const CLI::Validator kNonNegative(
-    [](const std::string& text) {
-      double value = 0;
-      return CLI::detail::lexical_cast(text, value) && value >= 0 ? std::string{}
-                                                                  : "must be zero or more, not " + text;
-    },
-    "NON-NEGATIVE");
+// A number above `low` (or at least `low` when `or_equal`). CLI11's own range checks print the
+// whole range of a double; this says what is wrong: "must be a positive number, not -1".
+CLI::Validator number_above(double low, bool or_equal, const std::string& wanted) {
+  return CLI::Validator(
+      [=](const std::string& text) {
+        double value = 0;
+        const bool ok = CLI::detail::lexical_cast(text, value) && (value > low || (or_equal && value == low));
+        return ok ? std::string{} : "must be " + wanted + ", not " + text;
+      },
+      "NUMBER");
+}
+const CLI::Validator kPositive = number_above(0, false, "a positive number");
+const CLI::Validator kNonNegative = number_above(0, true, "zero or more");
 
 // Creates the output folder `dir` and makes sure a file can be written there, so that an
 // unwritable folder is one error before any training rather than one per example.

@@ -214,9 +214,10 @@ std::pair<Tensor, Tensor> max_pool(const char* op, const Tensor& input, const Ma
       T* py = y.data_ptr<T>();
       int64_t* pa = at.data_ptr<int64_t>();
       const int64_t work = std::max<int64_t>(1, out_size * rows.k * cols.k);
+      const bool two_by_two = is_2x2_stride_2(rows, cols);
       detail::parallel_for(planes, std::max<int64_t>(1, detail::kParallelGrain / work),
                            [&](int64_t b, int64_t e) {
-                             if (is_2x2_stride_2(rows, cols)) {
+                             if (two_by_two) {
                                std::vector<T> pairs(2 * out_size);
                                std::vector<uint8_t> right(2 * out_size);
                                for (int64_t p = b; p < e; ++p)
